@@ -1,0 +1,35 @@
+/** JSON shapes of the HTTP API (see README "HTTP API"). */
+
+export interface DocSummary {
+  id: string
+  /** First heading or first non-empty line; "Untitled" when empty. */
+  title: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface DocListResponse {
+  docs: DocSummary[]
+}
+
+export interface CreateDocResponse {
+  id: string
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'degraded'
+  uptimeSeconds: number
+  rooms: number
+  connections: number
+  storage: { ok: boolean; lastError: string | null; pendingWrites: number }
+  ai: { configured: boolean; runningJobs: number; message?: string }
+}
+
+export interface AiStatusResponse {
+  configured: boolean
+  model: string | null
+  /** When not configured: which variables to set. */
+  message?: string
+}
+
+export type ExportFormat = 'md' | 'html' | 'json'

@@ -1,0 +1,28 @@
+export { DOC_ID_PATTERN, DOC_ID_RULE, isValidDocId, newDocId } from './docId.ts'
+export { CloseCode, CLOSE_REASONS, isPermanentClose } from './closeCodes.ts'
+export type { CloseCodeName, CloseCodeValue } from './closeCodes.ts'
+export type { ApiErrorBody, ApiErrorCode } from './apiErrors.ts'
+export {
+  AI_OPS,
+  AI_PRESETS,
+  AI_PRESET_LABELS,
+  AI_INSTRUCTION_HARD_MAX,
+  AI_EVENT_RETENTION_MS_DEFAULT,
+  AiRequestSchema,
+  isTerminalEvent,
+  parseAiEvent,
+} from './aiProtocol.ts'
+export type {
+  AiOp,
+  AiPreset,
+  AiRequest,
+  AiJobStatus,
+  AiErrorCode,
+  AiUsage,
+  AiEvent,
+  AiEventType,
+  AiEventRecord,
+  AiAwarenessState,
+} from './aiProtocol.ts'
+export type { DocSummary, DocListResponse, CreateDocResponse, HealthResponse, AiStatusResponse, ExportFormat } from './apiTypes.ts'
+export { DOC_FIELD, documentExtensions, documentSchema } from './editorSchema.ts'
