@@ -1,0 +1,5 @@
+export type { DocStore, DocMeta, StoredDoc, LoadResult } from './types.ts'
+export { DocExistsError, DocDeletedError } from './types.ts'
+export { MemoryStore } from './memory.ts'
+export { SqliteStore } from './sqlite.ts'
+export type { SqliteStoreOptions } from './sqlite.ts'

@@ -1,0 +1,76 @@
+import { DocDeletedError, DocExistsError, type DocMeta, type DocStore, type LoadResult } from './types.ts'
+
+interface Entry {
+  meta: DocMeta
+  snapshot: Uint8Array | null
+  snapshotSeq: number
+  updates: { seq: number; data: Uint8Array }[]
+}
+
+/** Volatile storage for tests and throwaway servers. */
+export class MemoryStore implements DocStore {
+  private readonly docs = new Map<string, Entry>()
+  private readonly tombstones = new Set<string>()
+  private seq = 0
+
+  async create(id: string, now: number): Promise<void> {
+    if (this.docs.has(id) || this.tombstones.has(id)) throw new DocExistsError(id)
+    this.docs.set(id, this.blank(id, now))
+  }
+
+  async load(id: string): Promise<LoadResult> {
+    if (this.tombstones.has(id)) return { status: 'deleted' }
+    const e = this.docs.get(id)
+    if (!e) return { status: 'missing' }
+    const last = e.updates.at(-1)?.seq ?? e.snapshotSeq
+    return { status: 'found', doc: { snapshot: e.snapshot, updates: e.updates.map((u) => u.data), lastSeq: last } }
+  }
+
+  async append(id: string, update: Uint8Array, now: number): Promise<number> {
+    if (this.tombstones.has(id)) throw new DocDeletedError(id)
+    let e = this.docs.get(id)
+    if (!e) {
+      e = this.blank(id, now)
+      this.docs.set(id, e)
+    }
+    const seq = ++this.seq
+    // Copy: callers may reuse their buffer.
+    e.updates.push({ seq, data: update.slice() })
+    e.meta.updatedAt = now
+    return seq
+  }
+
+  async compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+    const e = this.docs.get(id)
+    if (!e) return
+    e.snapshot = snapshot.slice()
+    e.snapshotSeq = Math.max(e.snapshotSeq, uptoSeq)
+    e.updates = e.updates.filter((u) => u.seq > uptoSeq)
+  }
+
+  async setTitle(id: string, title: string): Promise<void> {
+    const e = this.docs.get(id)
+    if (e) e.meta.title = title
+  }
+
+  async list(): Promise<DocMeta[]> {
+    return [...this.docs.values()].map((e) => ({ ...e.meta })).sort((a, b) => b.updatedAt - a.updatedAt)
+  }
+
+  async meta(id: string): Promise<DocMeta | null> {
+    const e = this.docs.get(id)
+    return e ? { ...e.meta } : null
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!this.docs.delete(id)) return false
+    this.tombstones.add(id)
+    return true
+  }
+
+  async close(): Promise<void> {}
+
+  private blank(id: string, now: number): Entry {
+    return { meta: { id, title: '', createdAt: now, updatedAt: now }, snapshot: null, snapshotSeq: 0, updates: [] }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The storage contract. A room appends every update it applies (before it is
+ * broadcast) and now and then replaces the log with a snapshot. Any backend
+ * (memory, SQLite, later Postgres) passes `tests/storage/contract.ts`.
+ *
+ * Methods are async so a networked backend fits; SQLite resolves at once.
+ */
+
+export interface StoredDoc {
+  /** Merged state from the last compaction, or null. */
+  snapshot: Uint8Array | null
+  /** Updates appended after the snapshot, oldest first. */
+  updates: Uint8Array[]
+  /** Sequence number of the last update in `updates` (or of the snapshot). */
+  lastSeq: number
+}
+
+export interface DocMeta {
+  id: string
+  title: string
+  createdAt: number
+  updatedAt: number
+}
+
+export type LoadResult = { status: 'found'; doc: StoredDoc } | { status: 'missing' } | { status: 'deleted' }
+
+export interface DocStore {
+  /** Create an empty document record. Fails with `DocExistsError` if the id is taken. */
+  create(id: string, now: number): Promise<void>
+  load(id: string): Promise<LoadResult>
+  /**
+   * Durably append one update; resolves with its sequence number once it
+   * would survive a process crash. Creates the record if it is missing.
+   */
+  append(id: string, update: Uint8Array, now: number): Promise<number>
+  /** Replace the snapshot with `snapshot` and drop updates with seq <= `uptoSeq`. */
+  compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+  setTitle(id: string, title: string): Promise<void>
+  list(): Promise<DocMeta[]>
+  meta(id: string): Promise<DocMeta | null>
+  /** Delete the document and leave a tombstone so stale clients cannot resurrect it. */
+  delete(id: string): Promise<boolean>
+  close(): Promise<void>
+}
+
+export class DocExistsError extends Error {
+  override name = 'DocExistsError'
+}
+
+export class DocDeletedError extends Error {
+  override name = 'DocDeletedError'
+}
