@@ -19,8 +19,11 @@ export const CloseCode = {
   InvalidDocId: 4404,
   /** The Origin header is not allowed. */
   OriginNotAllowed: 4405,
-  /** A single message exceeded the size limit. */
-  MessageTooBig: 4413,
+  /**
+   * A single frame exceeded MAX_MESSAGE_BYTES. This is the standard code
+   * (RFC 6455), sent by the socket layer before the frame is even buffered.
+   */
+  MessageTooBig: 1009,
   /** The document would exceed its size limit. */
   DocumentTooLarge: 4414,
   /** The document was deleted while connected. */
@@ -40,9 +43,12 @@ export const CloseCode = {
 export type CloseCodeName = keyof typeof CloseCode
 export type CloseCodeValue = (typeof CloseCode)[CloseCodeName]
 
-/** Permanent refusals: reconnecting cannot help, so clients must not retry. */
+/**
+ * Permanent refusals: reconnecting cannot help, so clients must not retry.
+ * 1009 is included because the same oversized edit would be resent.
+ */
 export function isPermanentClose(code: number): boolean {
-  return code >= 4400 && code <= 4499
+  return (code >= 4400 && code <= 4499) || code === CloseCode.MessageTooBig
 }
 
 export const CLOSE_REASONS: Record<CloseCodeValue, string> = {
@@ -53,7 +59,7 @@ export const CLOSE_REASONS: Record<CloseCodeValue, string> = {
   4404: 'invalid document id',
   4405: 'origin not allowed',
   4410: 'document deleted',
-  4413: 'message too big',
+  1009: 'message too big',
   4414: 'document too large',
   4500: 'document failed to load',
   4501: 'storage unavailable',

@@ -1,0 +1,51 @@
+import { CloseCode, CLOSE_REASONS, type CloseCodeValue } from '../../shared/closeCodes.ts'
+import type { ConnectionOrigin } from './origins.ts'
+import type { RoomSocket } from './socket.ts'
+
+export interface ConnectionOptions {
+  /** Viewers receive the document and awareness; their updates are dropped. */
+  readOnly: boolean
+  /** Close the socket rather than queue more than this many bytes. */
+  maxBufferedBytes: number
+}
+
+/**
+ * One client's connection to a room. It remembers the awareness client ids
+ * it has announced, so closing it removes exactly those states.
+ */
+export class Connection {
+  readonly origin: ConnectionOrigin
+  readonly awarenessIds = new Set<number>()
+  closed = false
+
+  constructor(
+    readonly socket: RoomSocket,
+    readonly options: ConnectionOptions,
+  ) {
+    this.origin = { kind: 'connection', connection: this }
+  }
+
+  get readOnly(): boolean {
+    return this.options.readOnly
+  }
+
+  /**
+   * Send, or close a client that stopped reading. Dropping the frame instead
+   * would silently desync it; closing makes it reconnect and resync from its
+   * state vector, and keeps the server's memory bounded.
+   */
+  send(data: Uint8Array): void {
+    if (this.closed) return
+    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.close(CloseCode.SlowConsumer)
+      return
+    }
+    this.socket.send(data)
+  }
+
+  close(code: CloseCodeValue, reason: string = CLOSE_REASONS[code]): void {
+    if (this.closed) return
+    this.closed = true
+    this.socket.close(code, reason)
+  }
+}

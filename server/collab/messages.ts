@@ -1,0 +1,130 @@
+/**
+ * The y-websocket wire format: every frame starts with a varUint message type.
+ *
+ *   0 sync       y-protocols/sync: step 1 (state vector), step 2 (diff), update
+ *   1 awareness  y-protocols/awareness update
+ *   2 auth       (permission denied; only sent by servers)
+ *   3 query awareness: the peer asks for all awareness states
+ *
+ * The helpers here are pure: they take state explicitly and return bytes, so
+ * a room encodes each broadcast once and sends the same buffer to everyone.
+ */
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const
+
+export const SyncStep = {
+  Step1: syncProtocol.messageYjsSyncStep1,
+  Step2: syncProtocol.messageYjsSyncStep2,
+  Update: syncProtocol.messageYjsUpdate,
+} as const
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.Sync)
+  syncProtocol.writeSyncStep1(e, doc)
+  return encoding.toUint8Array(e)
+}
+
+/** SyncStep2: the diff between `doc` and the peer's state vector. */
+export function encodeSyncStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.Sync)
+  syncProtocol.writeSyncStep2(e, doc, stateVector)
+  return encoding.toUint8Array(e)
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.Sync)
+  syncProtocol.writeUpdate(e, update)
+  return encoding.toUint8Array(e)
+}
+
+export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.Awareness)
+  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients))
+  return encoding.toUint8Array(e)
+}
+
+export type IncomingMessage =
+  | { type: 'syncStep1'; stateVector: Uint8Array }
+  | { type: 'syncStep2'; update: Uint8Array }
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array; clients: AwarenessEntry[] }
+  | { type: 'queryAwareness' }
+
+export interface AwarenessEntry {
+  clientId: number
+  clock: number
+  /** null when the peer removes its state. */
+  state: unknown
+}
+
+export class ProtocolError extends Error {
+  override name = 'ProtocolError'
+}
+
+/**
+ * Decode one frame completely, validating it before anything touches the
+ * document: a truncated or unknown frame throws `ProtocolError` and the room
+ * closes that connection without applying anything.
+ */
+export function decodeMessage(data: Uint8Array): IncomingMessage {
+  try {
+    const d = decoding.createDecoder(data)
+    const type = decoding.readVarUint(d)
+    let msg: IncomingMessage
+    switch (type) {
+      case MessageType.Sync: {
+        const step = decoding.readVarUint(d)
+        const payload = decoding.readVarUint8Array(d)
+        if (step === SyncStep.Step1) msg = { type: 'syncStep1', stateVector: payload }
+        else if (step === SyncStep.Step2) msg = { type: 'syncStep2', update: payload }
+        else if (step === SyncStep.Update) msg = { type: 'update', update: payload }
+        else throw new ProtocolError(`unknown sync message type ${step}`)
+        break
+      }
+      case MessageType.Awareness: {
+        const update = decoding.readVarUint8Array(d)
+        msg = { type: 'awareness', update, clients: decodeAwarenessEntries(update) }
+        break
+      }
+      case MessageType.QueryAwareness:
+        msg = { type: 'queryAwareness' }
+        break
+      default:
+        throw new ProtocolError(`unknown message type ${type}`)
+    }
+    if (decoding.hasContent(d)) throw new ProtocolError('trailing bytes after message')
+    return msg
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err
+    throw new ProtocolError(`malformed frame: ${(err as Error).message}`)
+  }
+}
+
+/** Awareness update layout: count, then (clientId, clock, JSON state) per entry. */
+function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+  const d = decoding.createDecoder(update)
+  const count = decoding.readVarUint(d)
+  const entries: AwarenessEntry[] = []
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(d)
+    const clock = decoding.readVarUint(d)
+    const state: unknown = JSON.parse(decoding.readVarString(d))
+    entries.push({ clientId, clock, state })
+  }
+  if (decoding.hasContent(d)) throw new ProtocolError('trailing bytes in awareness update')
+  return entries
+}

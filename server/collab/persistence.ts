@@ -1,0 +1,159 @@
+/**
+ * A room's write path to storage. Updates are appended strictly in order;
+ * `write()` resolves once the update is durable, and only then does the room
+ * broadcast it, so no peer ever sees a change that a crash could lose.
+ *
+ * When storage fails (a full disk, a read-only folder) the update stays
+ * queued in memory and is retried with backoff. The room keeps serving reads
+ * and refuses new writes meanwhile (`failing`), because accepting writes we
+ * cannot store would only grow a queue that a crash would lose.
+ */
+import type { DocStore } from '../storage/types.ts'
+import type { Logger } from '../log.ts'
+
+export interface PersistenceOptions {
+  docId: string
+  store: DocStore
+  log: Logger
+  /** Compact the log into a snapshot after this many appends. */
+  compactAfterUpdates: number
+  /** Returns the full document state for a snapshot. */
+  snapshot: () => Uint8Array
+  onHealthChange?: (failing: boolean, error: Error | null) => void
+  retryBaseMs?: number
+  retryMaxMs?: number
+}
+
+interface Pending {
+  update: Uint8Array
+  resolve: () => void
+}
+
+export class RoomPersistence {
+  private readonly queue: Pending[] = []
+  private draining = false
+  private lastSeq = 0
+  private sinceCompaction = 0
+  private compacting: Promise<void> | null = null
+  private retryDelay: number
+  private retryTimer: NodeJS.Timeout | null = null
+  private idleWaiters: (() => void)[] = []
+  failing = false
+  lastError: Error | null = null
+
+  constructor(private readonly opts: PersistenceOptions) {
+    this.retryDelay = opts.retryBaseMs ?? 100
+  }
+
+  /** Seed with the state read at load time. */
+  loaded(lastSeq: number, updatesInLog: number): void {
+    this.lastSeq = lastSeq
+    this.sinceCompaction = updatesInLog
+  }
+
+  get pending(): number {
+    return this.queue.length
+  }
+
+  write(update: Uint8Array): Promise<void> {
+    return new Promise((resolve) => {
+      this.queue.push({ update, resolve })
+      if (!this.draining && !this.retryTimer) void this.drain()
+    })
+  }
+
+  /** Resolves when every queued update is stored (or storage gave up for now). */
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && !this.draining) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!
+      try {
+        this.lastSeq = await this.opts.store.append(this.opts.docId, head.update, Date.now())
+      } catch (err) {
+        this.fail(err as Error)
+        this.draining = false
+        this.scheduleRetry()
+        return
+      }
+      this.queue.shift()
+      this.sinceCompaction++
+      if (this.failing) this.recover()
+      head.resolve()
+    }
+    this.draining = false
+    for (const w of this.idleWaiters.splice(0)) w()
+    if (this.sinceCompaction >= this.opts.compactAfterUpdates) this.scheduleCompaction()
+  }
+
+  private fail(err: Error): void {
+    this.lastError = err
+    if (!this.failing) {
+      this.failing = true
+      this.opts.log.error(`storage write failed for ${this.opts.docId}; keeping the room in memory and retrying`, err.message)
+      this.opts.onHealthChange?.(true, err)
+    }
+  }
+
+  private recover(): void {
+    this.failing = false
+    this.lastError = null
+    this.retryDelay = this.opts.retryBaseMs ?? 100
+    this.opts.log.info(`storage recovered for ${this.opts.docId}`)
+    this.opts.onHealthChange?.(false, null)
+  }
+
+  private scheduleRetry(): void {
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      void this.drain()
+    }, this.retryDelay)
+    this.retryTimer.unref?.()
+    this.retryDelay = Math.min(this.retryDelay * 2, this.opts.retryMaxMs ?? 5000)
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compacting) return
+    // setImmediate: compaction encodes the whole document, so it runs after
+    // the current burst of messages instead of in the middle of it.
+    this.compacting = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.compact()).finally(() => {
+      this.compacting = null
+    })
+  }
+
+  /** Write a snapshot of the whole document and drop the log it covers. */
+  async compact(): Promise<void> {
+    if (this.sinceCompaction === 0 || this.failing) return
+    // Everything up to lastSeq is already applied to the doc, so the
+    // snapshot covers it; later appends stay in the log.
+    const upto = this.lastSeq
+    const counted = this.sinceCompaction
+    try {
+      await this.opts.store.compact(this.opts.docId, this.opts.snapshot(), upto)
+      this.sinceCompaction -= counted
+    } catch (err) {
+      this.opts.log.warn(`compaction failed for ${this.opts.docId}; the update log is kept`, (err as Error).message)
+    }
+  }
+
+  /** Store everything before the room leaves memory. */
+  async flush(): Promise<void> {
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer)
+      this.retryTimer = null
+      void this.drain()
+    }
+    await this.idle()
+    if (this.compacting) await this.compacting
+    await this.compact()
+  }
+
+  dispose(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+  }
+}

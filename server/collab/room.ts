@@ -1,0 +1,283 @@
+/**
+ * A room is one document in memory: its Y.Doc, awareness, connections,
+ * persistence and the AI jobs writing into it. The WebSocket edge hands it
+ * raw frames; everything protocol-related happens here.
+ *
+ * Per connection, the handshake is y-websocket's: on join the server sends
+ * SyncStep1 (its state vector) and the current awareness states; the client
+ * answers with SyncStep2 (what the server lacks) and its own SyncStep1, which
+ * the server answers with SyncStep2 (a diff against the client's state
+ * vector). Rooms are loaded before any client is attached, so the first
+ * SyncStep2 a client receives already carries the stored content.
+ */
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { CloseCode } from '../../shared/closeCodes.ts'
+import { DOC_FIELD } from '../../shared/editorSchema.ts'
+import type { DocStore } from '../storage/types.ts'
+import type { Logger } from '../log.ts'
+import { Connection, type ConnectionOptions } from './connection.ts'
+import { LOAD_ORIGIN, isTxOrigin, type TxOrigin } from './origins.ts'
+import { RoomPersistence } from './persistence.ts'
+import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type IncomingMessage } from './messages.ts'
+import type { RoomSocket } from './socket.ts'
+import { documentTitle } from './title.ts'
+
+export interface RoomOptions {
+  docId: string
+  store: DocStore
+  log: Logger
+  compactAfterUpdates: number
+  maxBufferedBytes: number
+  /** Called when the room has no connections and no leases left. */
+  onIdle: (room: Room) => void
+  onStorageHealth?: (room: Room, failing: boolean) => void
+}
+
+export class DocumentDeletedError extends Error {
+  override name = 'DocumentDeletedError'
+}
+
+export class Room {
+  readonly doc: Y.Doc
+  readonly fragment: Y.XmlFragment
+  readonly awareness: awarenessProtocol.Awareness
+  readonly connections = new Set<Connection>()
+  readonly persistence: RoomPersistence
+  /** Owner of each awareness client id, so nobody can speak for another. */
+  private readonly awarenessOwners = new Map<number, Connection>()
+  private leases = 0
+  private titleTimer: NodeJS.Timeout | null = null
+  private lastTitle = ''
+  closed = false
+
+  private constructor(readonly opts: RoomOptions) {
+    this.doc = new Y.Doc({ gc: true })
+    // A small client id: YATA orders concurrent inserts at the same position
+    // by client id, lowest first, and browsers pick random 32-bit ids. So the
+    // server's (the AI's) text wins the left side and a human typing at the
+    // AI's insertion point lands after it instead of splitting it.
+    this.doc.clientID = 1 + Math.floor(Math.random() * 0xfffe)
+    this.fragment = this.doc.getXmlFragment(DOC_FIELD)
+    this.awareness = new awarenessProtocol.Awareness(this.doc)
+    // The server is not a participant; only AI jobs publish states.
+    this.awareness.setLocalState(null)
+    this.persistence = new RoomPersistence({
+      docId: opts.docId,
+      store: opts.store,
+      log: opts.log,
+      compactAfterUpdates: opts.compactAfterUpdates,
+      snapshot: () => Y.encodeStateAsUpdate(this.doc),
+      onHealthChange: (failing) => opts.onStorageHealth?.(this, failing),
+    })
+    this.doc.on('update', this.onDocUpdate)
+    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  /** Load from storage. Throws `DocumentDeletedError` for a deleted id. */
+  static async load(opts: RoomOptions): Promise<Room> {
+    const result = await opts.store.load(opts.docId)
+    if (result.status === 'deleted') throw new DocumentDeletedError(opts.docId)
+    const room = new Room(opts)
+    if (result.status === 'found') {
+      const { snapshot, updates, lastSeq } = result.doc
+      const parts = snapshot ? [snapshot, ...updates] : updates
+      // One merged update applies far faster than thousands of small ones.
+      if (parts.length > 0) Y.applyUpdate(room.doc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), LOAD_ORIGIN)
+      room.persistence.loaded(lastSeq, updates.length)
+      room.lastTitle = documentTitle(room.fragment)
+    }
+    return room
+  }
+
+  get docId(): string {
+    return this.opts.docId
+  }
+
+  /** Attach a socket. The caller has already checked access. */
+  join(socket: RoomSocket, options: Omit<ConnectionOptions, 'maxBufferedBytes'>): Connection {
+    if (this.closed) throw new Error('room is closed')
+    const conn = new Connection(socket, { ...options, maxBufferedBytes: this.opts.maxBufferedBytes })
+    this.connections.add(conn)
+    conn.send(encodeSyncStep1(this.doc))
+    const states = [...this.awareness.getStates().keys()]
+    if (states.length > 0) conn.send(encodeAwareness(this.awareness, states))
+    return conn
+  }
+
+  /** Handle one binary frame from `conn`. */
+  receive(conn: Connection, data: Uint8Array): void {
+    if (conn.closed) return
+    let msg: IncomingMessage
+    try {
+      msg = decodeMessage(data)
+    } catch (err) {
+      this.opts.log.debug(`closing connection to ${this.docId}: ${(err as Error).message}`)
+      conn.close(CloseCode.ProtocolError, (err as ProtocolError).message.slice(0, 120))
+      return
+    }
+    switch (msg.type) {
+      case 'syncStep1':
+        conn.send(encodeSyncStep2(this.doc, msg.stateVector))
+        return
+      case 'syncStep2':
+      case 'update':
+        this.applyClientUpdate(conn, msg.update)
+        return
+      case 'awareness':
+        this.applyAwareness(conn, msg)
+        return
+      case 'queryAwareness':
+        conn.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]))
+        return
+    }
+  }
+
+  leave(conn: Connection): void {
+    if (!this.connections.delete(conn)) return
+    conn.closed = true
+    if (conn.awarenessIds.size > 0) {
+      const ids = [...conn.awarenessIds]
+      for (const id of ids) this.awarenessOwners.delete(id)
+      awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn.origin)
+    }
+    this.checkIdle()
+  }
+
+  /** Keep the room loaded without a connection (an AI job writing into it). */
+  retain(): () => void {
+    this.leases++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.leases--
+      this.checkIdle()
+    }
+  }
+
+  get isIdle(): boolean {
+    return this.connections.size === 0 && this.leases === 0
+  }
+
+  get writable(): boolean {
+    return !this.persistence.failing
+  }
+
+  /** Close every connection, store everything, free memory. */
+  async close(code: (typeof CloseCode)[keyof typeof CloseCode] = CloseCode.GoingAway): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const conn of [...this.connections]) {
+      conn.close(code)
+      this.leave(conn)
+    }
+    await this.persistence.flush()
+    await this.saveTitle()
+    this.destroy()
+  }
+
+  /** Free memory without storing (the document was deleted). */
+  destroy(): void {
+    this.closed = true
+    if (this.titleTimer) clearTimeout(this.titleTimer)
+    this.persistence.dispose()
+    this.doc.off('update', this.onDocUpdate)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+    // Viewers' edits are dropped: never applied, stored or relayed. Their
+    // editor shows them locally only; the next sync puts them right.
+    if (conn.readOnly) return
+    if (!this.writable) {
+      // The client keeps its edit and resends it after reconnecting.
+      conn.close(CloseCode.StorageUnavailable)
+      return
+    }
+    try {
+      Y.applyUpdate(this.doc, update, conn.origin)
+    } catch (err) {
+      conn.close(CloseCode.ProtocolError, 'invalid update')
+      this.opts.log.debug(`invalid update for ${this.docId}`, (err as Error).message)
+    }
+  }
+
+  private applyAwareness(conn: Connection, msg: Extract<IncomingMessage, { type: 'awareness' }>): void {
+    for (const { clientId } of msg.clients) {
+      const owner = this.awarenessOwners.get(clientId)
+      if (owner && owner !== conn) {
+        // Refused: a connection may only speak for the ids it introduced.
+        // Not closed, because a client that reconnects before the server saw
+        // its old socket die legitimately reuses its id; its next renewal
+        // (every 15 s) is accepted once the old socket is gone.
+        this.opts.log.debug(`refused awareness for client ${clientId} in ${this.docId}: owned by another connection`)
+        return
+      }
+    }
+    for (const { clientId, state } of msg.clients) {
+      if (state === null) {
+        this.awarenessOwners.delete(clientId)
+        conn.awarenessIds.delete(clientId)
+      } else if (!this.awarenessOwners.has(clientId)) {
+        this.awarenessOwners.set(clientId, conn)
+        conn.awarenessIds.add(clientId)
+      }
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, msg.update, conn.origin)
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (isTxOrigin(origin) && origin.kind === 'load') return
+    // Everything else is stored and broadcast: client and AI changes, and an
+    // AI job's discard, whose origin is the job's Y.UndoManager.
+    const sender = isTxOrigin(origin) && origin.kind === 'connection' ? origin.connection : null
+    // Encode once, send the same buffer to everyone, after it is stored.
+    void this.persistence.write(update).then(() => {
+      if (this.closed && this.connections.size === 0) return
+      const frame = encodeUpdate(update)
+      for (const c of this.connections) if (c !== sender) c.send(frame)
+    })
+    this.scheduleTitle()
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown,
+  ): void => {
+    const changed = added.concat(updated, removed)
+    if (changed.length === 0 || this.connections.size === 0) return
+    // Sent to the sender too: y-websocket clients treat 30 s without any
+    // message as a dead socket, and a lone client's echoed renewals keep it
+    // alive.
+    const frame = encodeAwareness(this.awareness, changed)
+    for (const c of this.connections) c.send(frame)
+  }
+
+  private scheduleTitle(): void {
+    if (this.titleTimer) return
+    this.titleTimer = setTimeout(() => {
+      this.titleTimer = null
+      void this.saveTitle()
+    }, 1000)
+    this.titleTimer.unref?.()
+  }
+
+  private async saveTitle(): Promise<void> {
+    if (this.doc.isDestroyed) return
+    const title = documentTitle(this.fragment)
+    if (title === this.lastTitle) return
+    this.lastTitle = title
+    try {
+      await this.opts.store.setTitle(this.docId, title)
+    } catch (err) {
+      this.opts.log.warn(`could not store title of ${this.docId}`, (err as Error).message)
+    }
+  }
+
+  private checkIdle(): void {
+    if (!this.closed && this.isIdle) this.opts.onIdle(this)
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * All configuration comes from environment variables, read here and nowhere
+ * else. `loadConfig(env)` validates once at start-up and throws a
+ * `ConfigError` that names every bad variable; nothing reads `process.env` at
+ * import time, so tests can run several servers in one process.
+ */
+import path from 'node:path'
+import { z } from 'zod'
+
+export const SQLITE_SYNC_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNC_LEVELS).default('NORMAL'),
+  COMPACT_AFTER_UPDATES: int(1, 10_000_000).default(500),
+  ROOM_UNLOAD_DELAY_MS: int(0, 3_600_000).default(1000),
+  PING_INTERVAL_MS: int(100, 3_600_000).default(30_000),
+  MAX_MESSAGE_BYTES: int(1024, 512 * 1024 * 1024).default(16 * 1024 * 1024),
+  MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(256 * 1024),
+  STATIC_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
+  // AI provider (any OpenAI-compatible endpoint).
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  AI_MODEL: z.string().min(1).optional(),
+  AI_MAX_OUTPUT_TOKENS: int(1, 1_000_000).default(1024),
+  AI_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
+  AI_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  AI_MAX_INSTRUCTION_CHARS: int(1, 20_000).default(2000),
+  AI_MAX_CONCURRENT_JOBS: int(1, 10_000).default(20),
+  AI_EVENT_RETENTION_MS: int(1000, 24 * 3_600_000).default(10 * 60_000),
+  AI_FLUSH_INTERVAL_MS: int(10, 5000).default(50),
+  AI_HEARTBEAT_MS: int(100, 300_000).default(15_000),
+  AI_CONTEXT_CHARS: int(100, 1_000_000).default(6000),
+  SSE_HEARTBEAT_MS: int(100, 300_000).optional(),
+})
+
+export interface AiProviderConfig {
+  apiKey: string
+  baseURL: string | undefined
+  model: string
+}
+
+export interface ServerConfig {
+  port: number
+  /** Where to listen. Defaults to 127.0.0.1 (see README: open mode). */
+  host: string
+  hostExplicit: boolean
+  dataDir: string
+  storage: 'sqlite' | 'memory'
+  sqliteSynchronous: (typeof SQLITE_SYNC_LEVELS)[number]
+  compactAfterUpdates: number
+  roomUnloadDelayMs: number
+  pingIntervalMs: number
+  maxMessageBytes: number
+  maxBufferedBytes: number
+  maxBodyBytes: number
+  staticDir: string
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+  ai: {
+    /** null when not configured: AI routes answer 503 with `aiNotConfiguredMessage`. */
+    provider: AiProviderConfig | null
+    maxOutputTokens: number
+    temperature: number
+    timeoutMs: number
+    maxInstructionChars: number
+    maxConcurrentJobs: number
+    eventRetentionMs: number
+    flushIntervalMs: number
+    heartbeatMs: number
+    contextChars: number
+  }
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export const AI_NOT_CONFIGURED_MESSAGE =
+  'AI is not configured on this server. Set AI_MODEL and OPENAI_API_KEY (and OPENAI_BASE_URL for Ollama, vLLM, llama.cpp or another OpenAI-compatible server), then restart.'
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  // Empty strings count as unset, as in most shells' `FOO= npm start`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = EnvSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST ?? '127.0.0.1',
+    hostExplicit: e.HOST !== undefined,
+    dataDir: path.resolve(e.DATA_DIR),
+    storage: e.STORAGE,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    roomUnloadDelayMs: e.ROOM_UNLOAD_DELAY_MS,
+    pingIntervalMs: e.PING_INTERVAL_MS,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    staticDir: path.resolve(e.STATIC_DIR ?? 'dist/client'),
+    logLevel: e.LOG_LEVEL,
+    ai: {
+      provider: aiProvider(e.AI_MODEL, e.OPENAI_API_KEY, e.OPENAI_BASE_URL),
+      maxOutputTokens: e.AI_MAX_OUTPUT_TOKENS,
+      temperature: e.AI_TEMPERATURE,
+      timeoutMs: e.AI_TIMEOUT_MS,
+      maxInstructionChars: e.AI_MAX_INSTRUCTION_CHARS,
+      maxConcurrentJobs: e.AI_MAX_CONCURRENT_JOBS,
+      eventRetentionMs: e.AI_EVENT_RETENTION_MS,
+      flushIntervalMs: e.AI_FLUSH_INTERVAL_MS,
+      heartbeatMs: e.SSE_HEARTBEAT_MS ?? e.AI_HEARTBEAT_MS,
+      contextChars: e.AI_CONTEXT_CHARS,
+    },
+  }
+}
+
+function aiProvider(model: string | undefined, apiKey: string | undefined, baseURL: string | undefined): AiProviderConfig | null {
+  if (!model) return null
+  // Local servers (Ollama, llama.cpp) accept any key; OpenAI itself needs one.
+  if (!apiKey && !baseURL) {
+    throw new ConfigError('AI_MODEL is set but OPENAI_API_KEY is not. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server that needs no key.')
+  }
+  return { apiKey: apiKey ?? 'not-needed', baseURL, model }
+}
