@@ -1,0 +1,56 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { AiRequestSchema } from '../../shared/aiProtocol.ts'
+import type { ServerContext } from '../context.ts'
+import { AI_NOT_CONFIGURED_MESSAGE } from '../config.ts'
+import { JobStateError, type AiJob } from '../ai/job.ts'
+import { parseLastEventId, streamEvents } from '../ai/sse.ts'
+import { ApiError } from './errors.ts'
+import { docIdParam, jsonBody } from './validate.ts'
+
+const JobId = z.string().uuid()
+
+export function aiRoutes(ctx: ServerContext) {
+  const heartbeatMs = ctx.config.ai.heartbeatMs
+  const jobs = () => {
+    if (!ctx.ai || !ctx.ai.configured) throw new ApiError(503, 'ai_not_configured', AI_NOT_CONFIGURED_MESSAGE)
+    return ctx.ai
+  }
+  const findJob = (jobId: string): AiJob => {
+    if (!JobId.safeParse(jobId).success) throw new ApiError(400, 'bad_request', 'job id must be a UUID')
+    const job = jobs().get(jobId)
+    if (!job) throw new ApiError(404, 'not_found', 'no such AI job (it may have expired)')
+    return job
+  }
+  const settle = (fn: () => string) => {
+    try {
+      return { status: fn() }
+    } catch (err) {
+      if (err instanceof JobStateError) throw new ApiError(409, 'conflict', err.message)
+      throw err
+    }
+  }
+
+  return new Hono()
+    .get('/ai/status', (c) => c.json(ctx.ai ? ctx.ai.status() : { configured: false, model: null, message: AI_NOT_CONFIGURED_MESSAGE }))
+    .post('/docs/:id/ai', async (c) => {
+      const docId = docIdParam(c)
+      const ai = jobs()
+      const request = await jsonBody(c, AiRequestSchema)
+      const job = await ai.start(docId, request)
+      return streamEvents(c, job.events, 0, heartbeatMs)
+    })
+    .get('/ai/jobs/:jobId/events', (c) => {
+      const job = findJob(c.req.param('jobId'))
+      const from = parseLastEventId(c.req.header('Last-Event-ID'), c.req.query('lastEventId'), job.events.lastId)
+      if (typeof from !== 'number') throw new ApiError(400, 'bad_request', from.error)
+      return streamEvents(c, job.events, from, heartbeatMs)
+    })
+    .post('/ai/jobs/:jobId/cancel', (c) => {
+      const job = findJob(c.req.param('jobId'))
+      job.cancel()
+      return job.finished.then(() => c.json({ status: job.status }))
+    })
+    .post('/ai/jobs/:jobId/accept', (c) => c.json(settle(() => findJob(c.req.param('jobId')).accept())))
+    .post('/ai/jobs/:jobId/discard', (c) => c.json(settle(() => findJob(c.req.param('jobId')).discard())))
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm start`: read the environment, start one server, and shut down
+ * gracefully on SIGTERM/SIGINT.
+ */
+import { ConfigError, loadConfig } from './config.ts'
+import { createLogger } from './log.ts'
+import { createServer } from './server.ts'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const log = createLogger(config.logLevel)
+  const server = createServer(config, { log })
+  const { url } = await server.listen()
+  log.info(`listening on ${url} (data in ${config.storage === 'sqlite' ? config.dataDir : 'memory'})`)
+  log.info(config.ai.provider ? `AI: model ${config.ai.provider.model}${config.ai.provider.baseURL ? ` at ${config.ai.provider.baseURL}` : ''}` : 'AI: not configured (set AI_MODEL and OPENAI_API_KEY to enable)')
+  // Machine-readable line for scripts and tests that start the server.
+  process.stdout.write(`READY ${url}\n`)
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info(`${signal}: storing rooms and closing connections`)
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('shutdown failed', err)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+void main()

@@ -1,0 +1,88 @@
+/**
+ * Builds one complete server from a config: storage, rooms, AI jobs, the
+ * HTTP app and the WebSocket edge. Nothing here is global, so tests run
+ * several servers in one process.
+ */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { CloseCode } from '../shared/closeCodes.ts'
+import { AI_NOT_CONFIGURED_MESSAGE, type ServerConfig } from './config.ts'
+import { createLogger, type Logger } from './log.ts'
+import { MemoryStore, SqliteStore, type DocStore } from './storage/index.ts'
+import { RoomRegistry } from './collab/registry.ts'
+import { WsEdge } from './collab/wsEdge.ts'
+import { AiJobs } from './ai/jobs.ts'
+import { createModelClient } from './ai/provider.ts'
+import { createApp } from './http/app.ts'
+import type { ServerContext } from './context.ts'
+
+export interface CollabServer {
+  readonly app: Hono
+  readonly context: ServerContext
+  /** Start listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<{ port: number; url: string }>
+  /** Graceful shutdown: stop accepting, store every room, close sockets. */
+  close(): Promise<void>
+}
+
+export interface CreateServerOptions {
+  log?: Logger
+  /** Use this store instead of the one the config names (tests). */
+  store?: DocStore
+}
+
+export function createServer(config: ServerConfig, options: CreateServerOptions = {}): CollabServer {
+  const log = options.log ?? createLogger(config.logLevel)
+  const store = options.store ?? (config.storage === 'memory' ? new MemoryStore() : new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous }))
+  const registry = new RoomRegistry({
+    store,
+    log,
+    compactAfterUpdates: config.compactAfterUpdates,
+    maxBufferedBytes: config.maxBufferedBytes,
+    unloadDelayMs: config.roomUnloadDelayMs,
+  })
+  const ai = new AiJobs({
+    config: config.ai,
+    registry,
+    log,
+    model: config.ai.provider ? createModelClient(config.ai.provider) : null,
+    notConfiguredMessage: AI_NOT_CONFIGURED_MESSAGE,
+  })
+  const context: ServerContext = { config, log, store, registry, ai }
+  const app = createApp(context)
+  const edge = new WsEdge({ registry, log, pingIntervalMs: config.pingIntervalMs, maxMessageBytes: config.maxMessageBytes })
+  let http: Server | null = null
+  let closing: Promise<void> | null = null
+
+  return {
+    app,
+    context,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+          const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+          resolve({ port: info.port, url: `http://${host}:${info.port}` })
+        }) as Server
+        server.once('error', reject)
+        edge.attach(server)
+        http = server
+      })
+    },
+    close() {
+      closing ??= (async () => {
+        edge.close()
+        // Stop taking new HTTP connections; open SSE streams end as jobs stop.
+        const httpClosed = new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()))
+        await ai.shutdown()
+        // 1001: clients reconnect (to this server after a restart, or another).
+        await registry.shutdown(CloseCode.GoingAway)
+        http?.closeAllConnections?.()
+        await httpClosed
+        await store.close()
+      })()
+      return closing
+    },
+  }
+}
