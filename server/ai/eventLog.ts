@@ -1,0 +1,41 @@
+/**
+ * The ordered, replayable events of one AI job. Ids start at 1 and increase
+ * by one, so `since(lastId)` can replay exactly what a resuming client
+ * missed; subscribers then receive live events in the same order.
+ */
+import { isTerminalEvent, type AiEvent, type AiEventRecord } from '../../shared/aiProtocol.ts'
+
+export type EventListener = (event: AiEventRecord) => void
+
+export class EventLog {
+  private readonly events: AiEventRecord[] = []
+  private readonly listeners = new Set<EventListener>()
+  endedAt: number | null = null
+
+  get lastId(): number {
+    return this.events.length
+  }
+
+  get ended(): boolean {
+    return this.endedAt !== null
+  }
+
+  append(event: AiEvent): AiEventRecord {
+    if (this.ended) throw new Error('event log already ended')
+    const record = { ...event, id: this.events.length + 1 } as AiEventRecord
+    this.events.push(record)
+    if (isTerminalEvent(event)) this.endedAt = Date.now()
+    for (const l of this.listeners) l(record)
+    return record
+  }
+
+  /** Events with id > lastId, oldest first. */
+  since(lastId: number): AiEventRecord[] {
+    return this.events.slice(Math.max(0, lastId))
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * One AI job: a peer in the room that streams the model's output into the
+ * shared document under its own transaction origin.
+ *
+ * The job is independent of the HTTP request that started it: it runs to
+ * completion (or cancel) and records every event in its EventLog, which any
+ * number of SSE streams replay and follow.
+ *
+ * Writes are batched: the first text is written at once (leading edge),
+ * then at most one transaction per `flushIntervalMs`, which bounds the Yjs
+ * updates per job (20/s at 50 ms) whatever the token rate.
+ *
+ * A Y.UndoManager tracking only this job's origin, with one capture for the
+ * whole job, makes `discard` take back exactly the job's changes (restoring a
+ * rewritten selection) while every human edit stays.
+ */
+import * as Y from 'yjs'
+import type { AiAwarenessState, AiErrorCode, AiJobStatus, AiOp, AiRequest, AiUsage } from '../../shared/aiProtocol.ts'
+import type { Room } from '../collab/room.ts'
+import type { AiOrigin } from '../collab/origins.ts'
+import type { Logger } from '../log.ts'
+import { EventLog } from './eventLog.ts'
+import { AiPresence } from './presence.ts'
+import { AiFailure, type ChatMessage, type ModelClient } from './provider.ts'
+import { StreamWriter, type WriteTarget } from './writer/index.ts'
+import type { Schema } from '@tiptap/pm/model'
+
+export interface AiJobOptions {
+  id: string
+  room: Room
+  request: AiRequest
+  target: WriteTarget
+  schema: Schema
+  messages: ChatMessage[]
+  model: ModelClient
+  log: Logger
+  maxOutputTokens: number
+  temperature: number
+  /** Abort when the model is silent this long. */
+  idleTimeoutMs: number
+  flushIntervalMs: number
+}
+
+const AI_COLOR = '#7c3aed'
+
+export class AiJob {
+  readonly id: string
+  readonly docId: string
+  readonly op: AiOp
+  readonly requester: { id: string; name: string }
+  readonly events = new EventLog()
+  readonly origin: AiOrigin
+  status: AiJobStatus = 'running'
+  private readonly abort = new AbortController()
+  private abortReason: 'cancel' | 'timeout' | null = null
+  private readonly undo: Y.UndoManager
+  private readonly writer: StreamWriter
+  private readonly presence: AiPresence
+  private readonly releaseRoom: () => void
+  private flushTimer: NodeJS.Timeout | null = null
+  private lastFlush = 0
+  private settled = false
+  /** Resolves when the model stream has ended, however it ended. */
+  readonly finished: Promise<void>
+
+  constructor(private readonly opts: AiJobOptions) {
+    const { room, request } = opts
+    this.id = opts.id
+    this.docId = room.docId
+    this.op = request.op
+    this.requester = { id: request.requester.id, name: request.requester.name }
+    this.origin = Object.freeze({ kind: 'ai', jobId: opts.id })
+    this.releaseRoom = room.retain()
+    this.undo = new Y.UndoManager(room.fragment, {
+      trackedOrigins: new Set([this.origin]),
+      captureTimeout: Number.POSITIVE_INFINITY,
+    })
+    this.writer = new StreamWriter({ doc: room.doc, fragment: room.fragment, schema: opts.schema, origin: this.origin, target: opts.target })
+    const ai: AiAwarenessState = { jobId: this.id, op: this.op, requesterId: this.requester.id, requesterName: this.requester.name }
+    this.presence = new AiPresence(room.awareness, this.origin, { name: `AI · for ${this.requester.name}`, color: request.requester.color ?? AI_COLOR }, ai)
+    this.events.append({
+      type: 'start',
+      data: { jobId: this.id, docId: this.docId, op: this.op, requester: this.requester, model: opts.model.model },
+    })
+    this.finished = this.run()
+  }
+
+  get running(): boolean {
+    return this.status === 'running'
+  }
+
+  /** Stop the model now; what was written stays (and can still be discarded). */
+  cancel(): void {
+    if (!this.running) return
+    this.abortReason = 'cancel'
+    this.abort.abort()
+  }
+
+  accept(): AiJobStatus {
+    if (this.running) throw new JobStateError('the job is still running; stop it first')
+    if (this.status === 'discarded') throw new JobStateError('the job was already discarded')
+    this.status = 'accepted'
+    this.settle()
+    return this.status
+  }
+
+  discard(): AiJobStatus {
+    if (this.running) throw new JobStateError('the job is still running; stop it first')
+    if (this.status === 'accepted') throw new JobStateError('the job was already accepted')
+    if (this.status !== 'discarded') {
+      // UndoManager transactions carry the manager itself as origin; the room
+      // stores and broadcasts them like any other change.
+      this.undo.undo()
+      this.status = 'discarded'
+    }
+    this.settle()
+    return this.status
+  }
+
+  /** Accept silently: the room is going away or the job expired unresolved. */
+  settle(): void {
+    if (this.settled) return
+    this.settled = true
+    this.undo.destroy()
+    this.releaseRoom()
+  }
+
+  private async run(): Promise<void> {
+    let finishReason: string | null = null
+    let usage: AiUsage | null = null
+    let idleTimer: NodeJS.Timeout | null = null
+    const armIdle = () => {
+      if (idleTimer) clearTimeout(idleTimer)
+      idleTimer = setTimeout(() => {
+        this.abortReason = 'timeout'
+        this.abort.abort()
+      }, this.opts.idleTimeoutMs)
+    }
+    try {
+      armIdle()
+      const parts = this.opts.model.stream(this.opts.messages, {
+        signal: this.abort.signal,
+        maxTokens: this.opts.maxOutputTokens,
+        temperature: this.opts.temperature,
+      })
+      for await (const part of parts) {
+        armIdle()
+        if (part.type === 'text') {
+          this.writer.push(part.text)
+          this.events.append({ type: 'delta', data: { text: part.text } })
+          this.scheduleFlush()
+        } else if (part.type === 'finish') finishReason = part.reason
+        else usage = part.usage
+      }
+      if (this.abort.signal.aborted) throw new Error('aborted')
+      if (finishReason === null) throw new AiFailure('incomplete', 'The model stream ended before it finished (no finish reason). The partial text can be discarded.')
+      this.complete('completed', finishReason, usage)
+    } catch (err) {
+      if (this.abortReason === 'cancel') this.complete('cancelled', finishReason, usage)
+      else if (this.abortReason === 'timeout') this.fail('timeout', `The model sent nothing for ${Math.round(this.opts.idleTimeoutMs / 1000)} s; the job was stopped.`)
+      else if (err instanceof AiFailure) this.fail(err.code, err.message, err.retryAfter)
+      else {
+        this.opts.log.error(`AI job ${this.id} failed`, err)
+        this.fail('internal', 'The AI job failed unexpectedly.')
+      }
+    } finally {
+      if (idleTimer) clearTimeout(idleTimer)
+    }
+  }
+
+  private complete(status: 'completed' | 'cancelled', finishReason: string | null, usage: AiUsage | null): void {
+    this.endWriting()
+    this.status = status
+    this.events.append({ type: 'done', data: { status, finishReason, usage } })
+  }
+
+  private fail(code: AiErrorCode, message: string, retryAfter?: number): void {
+    this.endWriting()
+    this.status = 'failed'
+    this.events.append({ type: 'error', data: retryAfter === undefined ? { code, message } : { code, message, retryAfter } })
+  }
+
+  private endWriting(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushTimer = null
+    if (!this.opts.room.closed) {
+      try {
+        // A cut-off response keeps what was written, formatted as far as the
+        // markdown received so far allows.
+        this.writer.finish()
+      } catch (err) {
+        this.opts.log.error(`AI job ${this.id}: final write failed`, err)
+      }
+    }
+    this.presence.end()
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return
+    const wait = this.lastFlush + this.opts.flushIntervalMs - Date.now()
+    if (wait <= 0) this.flush()
+    else this.flushTimer = setTimeout(() => this.flush(), wait)
+  }
+
+  private flush(): void {
+    this.flushTimer = null
+    this.lastFlush = Date.now()
+    if (this.opts.room.closed) return
+    this.writer.flush()
+    this.presence.moveCaret(this.writer.caret())
+  }
+}
+
+export class JobStateError extends Error {
+  override name = 'JobStateError'
+}

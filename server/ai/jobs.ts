@@ -1,0 +1,156 @@
+/**
+ * The AI jobs of one server: starting them (with their limits), finding them
+ * for resume/cancel/accept/discard, and forgetting them once their events
+ * have been kept for the retention period.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Schema } from '@tiptap/pm/model'
+import type { AiRequest } from '../../shared/aiProtocol.ts'
+import { documentSchema } from '../../shared/editorSchema.ts'
+import type { ServerConfig } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { RoomRegistry } from '../collab/registry.ts'
+import { DocumentDeletedError } from '../collab/room.ts'
+import { ApiError } from '../http/errors.ts'
+import { AiJob } from './job.ts'
+import { decodeAnchor } from './anchors.ts'
+import { docText } from './docText.ts'
+import { buildMessages } from './prompt.ts'
+import type { ModelClient } from './provider.ts'
+import type { WriteTarget } from './writer/index.ts'
+
+export interface AiJobsOptions {
+  config: ServerConfig['ai']
+  registry: RoomRegistry
+  log: Logger
+  /** null when no provider is configured. */
+  model: ModelClient | null
+  notConfiguredMessage: string
+}
+
+export class AiJobs {
+  private readonly jobs = new Map<string, AiJob>()
+  private readonly schema: Schema = documentSchema()
+  private readonly sweeper: NodeJS.Timeout
+
+  constructor(private readonly opts: AiJobsOptions) {
+    this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, opts.config.eventRetentionMs))
+    this.sweeper.unref()
+  }
+
+  get configured(): boolean {
+    return this.opts.model !== null
+  }
+
+  get runningCount(): number {
+    let n = 0
+    for (const j of this.jobs.values()) if (j.running) n++
+    return n
+  }
+
+  health() {
+    return this.configured
+      ? { configured: true, runningJobs: this.runningCount }
+      : { configured: false, runningJobs: 0, message: this.opts.notConfiguredMessage }
+  }
+
+  status() {
+    return this.opts.model
+      ? { configured: true, model: this.opts.model.model }
+      : { configured: false, model: null, message: this.opts.notConfiguredMessage }
+  }
+
+  get(jobId: string): AiJob | undefined {
+    return this.jobs.get(jobId)
+  }
+
+  async start(docId: string, request: AiRequest): Promise<AiJob> {
+    const model = this.opts.model
+    if (!model) throw new ApiError(503, 'ai_not_configured', this.opts.notConfiguredMessage)
+    const { config } = this.opts
+    if (request.instruction && request.instruction.length > config.maxInstructionChars) {
+      throw new ApiError(413, 'payload_too_large', `instruction is longer than ${config.maxInstructionChars} characters`)
+    }
+    for (const j of this.jobs.values()) {
+      if (j.running && j.docId === docId && j.requester.id === request.requester.id) {
+        throw new ApiError(429, 'rate_limited', 'You already have an AI job running in this document. Stop it or wait for it to finish.', { retryAfter: 1 })
+      }
+    }
+    if (this.runningCount >= config.maxConcurrentJobs) {
+      throw new ApiError(429, 'rate_limited', `The server is running its maximum of ${config.maxConcurrentJobs} AI jobs; try again shortly.`, { retryAfter: 2 })
+    }
+    const room = await this.opts.registry.acquire(docId).catch((err: unknown) => {
+      if (err instanceof DocumentDeletedError) throw new ApiError(404, 'not_found', `no document ${docId}`)
+      throw err
+    })
+    const from = decodeAnchor(request.anchor.from, room.doc, room.fragment, 'anchor.from')
+    const to = request.anchor.to ? decodeAnchor(request.anchor.to, room.doc, room.fragment, 'anchor.to') : null
+    const target: WriteTarget =
+      request.op === 'rewrite' && to
+        ? { kind: 'replace', from, to }
+        : request.op === 'summarize'
+          ? { kind: 'blockAfter', at: to ?? from }
+          : { kind: 'insert', at: from }
+
+    const text = docText(room.doc, room.fragment)
+    const a = text.offsetOf(from) ?? text.text.length
+    const b = to ? (text.offsetOf(to) ?? a) : a
+    const [lo, hi] = a <= b ? [a, b] : [b, a]
+    const messages = buildMessages(
+      request,
+      { before: text.text.slice(0, lo), selection: text.text.slice(lo, hi), after: text.text.slice(hi) },
+      config.contextChars,
+    )
+
+    const job = new AiJob({
+      id: randomUUID(),
+      room,
+      request,
+      target,
+      schema: this.schema,
+      messages,
+      model,
+      log: this.opts.log,
+      maxOutputTokens: config.maxOutputTokens,
+      temperature: config.temperature,
+      idleTimeoutMs: config.timeoutMs,
+      flushIntervalMs: config.flushIntervalMs,
+    })
+    this.jobs.set(job.id, job)
+    return job
+  }
+
+  /** The document was deleted: stop its jobs. */
+  cancelDocument(docId: string): void {
+    for (const j of this.jobs.values()) {
+      if (j.docId !== docId) continue
+      j.cancel()
+      j.settle()
+    }
+  }
+
+  /** Stop every job (shutdown); what they wrote is kept. */
+  async shutdown(): Promise<void> {
+    clearInterval(this.sweeper)
+    const running = [...this.jobs.values()].filter((j) => j.running)
+    for (const j of running) j.cancel()
+    await Promise.allSettled(running.map((j) => j.finished))
+    for (const j of this.jobs.values()) j.settle()
+  }
+
+  /**
+   * Finished jobs keep their events for `eventRetentionMs` so clients can
+   * resume; after that an unresolved job is accepted (its text stays) and
+   * forgotten.
+   */
+  private sweep(): void {
+    const cutoff = Date.now() - this.opts.config.eventRetentionMs
+    for (const [id, job] of this.jobs) {
+      const endedAt = job.events.endedAt
+      if (endedAt !== null && endedAt < cutoff) {
+        job.settle()
+        this.jobs.delete(id)
+      }
+    }
+  }
+}

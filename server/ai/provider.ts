@@ -1,0 +1,97 @@
+/**
+ * The model, through the `openai` SDK: any OpenAI-compatible endpoint
+ * (OpenAI, Ollama, vLLM, llama.cpp). Failures become typed `AiFailure`s
+ * whose codes are the `error` event codes of the protocol.
+ */
+import OpenAI from 'openai'
+import type { AiErrorCode, AiUsage } from '../../shared/aiProtocol.ts'
+import type { AiProviderConfig } from '../config.ts'
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+export type StreamPart = { type: 'text'; text: string } | { type: 'finish'; reason: string } | { type: 'usage'; usage: AiUsage }
+
+export class AiFailure extends Error {
+  override name = 'AiFailure'
+  constructor(
+    readonly code: AiErrorCode,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message)
+  }
+}
+
+export interface ModelClient {
+  readonly model: string
+  stream(messages: ChatMessage[], opts: { signal: AbortSignal; maxTokens: number; temperature: number }): AsyncIterable<StreamPart>
+}
+
+export function createModelClient(config: AiProviderConfig): ModelClient {
+  // No SDK retries: a retry would silently re-run a half-written stream, and
+  // a 429's retry-after belongs to the person who asked.
+  const client = new OpenAI({ apiKey: config.apiKey, baseURL: config.baseURL, maxRetries: 0, timeout: 10 * 60_000 })
+  return {
+    model: config.model,
+    async *stream(messages, { signal, maxTokens, temperature }) {
+      let stream
+      try {
+        stream = await client.chat.completions.create(
+          { model: config.model, messages, stream: true, max_tokens: maxTokens, temperature, stream_options: { include_usage: true } },
+          { signal },
+        )
+      } catch (err) {
+        throw toFailure(err)
+      }
+      try {
+        for await (const chunk of stream) {
+          for (const choice of chunk.choices ?? []) {
+            const text = choice.delta?.content
+            if (text) yield { type: 'text', text }
+            if (choice.finish_reason) yield { type: 'finish', reason: choice.finish_reason }
+          }
+          if (chunk.usage) {
+            yield {
+              type: 'usage',
+              usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens, totalTokens: chunk.usage.total_tokens },
+            }
+          }
+        }
+      } catch (err) {
+        throw toFailure(err)
+      }
+    },
+  }
+}
+
+export function toFailure(err: unknown): Error {
+  if (err instanceof AiFailure) return err
+  if (err instanceof OpenAI.APIUserAbortError) return err
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return new AiFailure('timeout', 'The model did not answer in time.')
+  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+    const detail = err.message ? `: ${err.message}` : ''
+    if (err.status === 401 || err.status === 403) {
+      return new AiFailure('upstream_auth', `The model endpoint refused the server's credentials (HTTP ${err.status}). Check OPENAI_API_KEY.`)
+    }
+    if (err.status === 429) {
+      const retryAfter = retryAfterSeconds(err.headers)
+      return new AiFailure('rate_limited', `The model endpoint is rate limiting requests${retryAfter ? `; try again in ${retryAfter} s` : ''}.`, retryAfter)
+    }
+    if (err.status >= 500) return new AiFailure('upstream_error', `The model endpoint failed (HTTP ${err.status})${detail}`)
+    return new AiFailure('upstream_error', `The model endpoint rejected the request (HTTP ${err.status})${detail}`)
+  }
+  if (err instanceof OpenAI.APIConnectionError) return new AiFailure('upstream_error', `Could not reach the model endpoint: ${err.message}`)
+  return new AiFailure('upstream_error', `The model stream failed: ${(err as Error)?.message ?? String(err)}`)
+}
+
+function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+  const raw = headers?.get('retry-after')
+  if (!raw) return undefined
+  const secs = Number(raw)
+  if (Number.isFinite(secs) && secs >= 0) return Math.ceil(secs)
+  const date = Date.parse(raw)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000))
+}
