@@ -49,7 +49,7 @@ export function fragmentText(fragment: Y.XmlFragment): string {
 }
 
 function textOf(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
-  if (node instanceof Y.XmlText) return node.toString().replace(/<[^>]+>/g, '')
+  if (node instanceof Y.XmlText) return (node.toDelta() as { insert?: unknown }[]).map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('')
   if (node instanceof Y.XmlElement) return node.toArray().map(textOf).join('')
   return ''
 }

@@ -1,0 +1,79 @@
+/**
+ * People type at and around the AI's insertion point while it streams
+ * hundreds of tokens. Afterwards the AI text is contiguous and in order, no
+ * human character is lost, and all peers are identical: over many seeded
+ * schedules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { DOC_FIELD } from '../../shared/editorSchema.ts'
+import { startAiHarness, type AiHarness } from './harness.ts'
+import { anchorInBlock, requester, startJob } from '../support/aiClient.ts'
+import { allSame, type TestClient } from '../support/clients.ts'
+import { rng, sleep, waitFor } from '../support/wait.ts'
+
+const AI_WORDS = Array.from({ length: 150 }, (_, i) => `ai${i}`)
+const AI_TEXT = AI_WORDS.join(' ')
+
+function humanType(c: TestClient, random: () => number, tag: string, aiCaret: () => Y.RelativePosition | null): string {
+  const frag = c.doc.getXmlFragment(DOC_FIELD)
+  const p = frag.get(0) as Y.XmlElement
+  const t = p.get(0) as Y.XmlText
+  // Mostly right at the AI's current end (its caret), sometimes just before
+  // its start, sometimes somewhere random.
+  const roll = random()
+  let index: number
+  const caret = aiCaret()
+  const abs = caret ? Y.createAbsolutePositionFromRelativePosition(caret, c.doc) : null
+  if (roll < 0.6 && abs && abs.type === t) index = abs.index
+  else if (roll < 0.8) index = 'Start:'.length
+  else index = Math.floor(random() * (t.length + 1))
+  const ch = tag
+  t.insert(index, ch)
+  return ch
+}
+
+describe('humans type at the AI insertion point during a long stream', () => {
+  let h: AiHarness
+  beforeAll(async () => {
+    h = await startAiHarness()
+  })
+  afterAll(async () => h.close())
+
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`keeps the AI text contiguous and every human character (seed ${seed})`, async () => {
+      const docId = `conc-${seed}`
+      const [a, b] = await h.room(docId, 'Start:')
+      const random = rng(seed)
+      const tokens = AI_WORDS.map((w, i) => (i === 0 ? w : ` ${w}`))
+      h.upstream.script({ tokens, delayMs: 3 })
+      const run = await startJob(h.srv.url, docId, { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 'Start:'.length) }, requester: requester() })
+      const aiCaretOf = (c: TestClient) => () => {
+        for (const s of c.provider.awareness.getStates().values()) {
+          const st = s as { ai?: unknown; cursor?: { head: unknown } | null }
+          if (st.ai && st.cursor) return Y.createRelativePositionFromJSON(st.cursor.head)
+        }
+        return null
+      }
+      const typed: string[] = []
+      let n = 0
+      let finished = false
+      void run.ended.then(() => (finished = true))
+      while (!finished) {
+        const who = random() < 0.5 ? a : b
+        // Human characters are upper-case letters, never in the AI's text.
+        typed.push(humanType(who, random, String.fromCharCode(65 + (n++ % 26)), aiCaretOf(who)))
+        await sleep(Math.floor(random() * 12))
+      }
+      expect(run.events.at(-1)!.type).toBe('done')
+      await waitFor(() => allSame([a, b]), 'peers identical')
+      const text = a.text()
+      // The AI text appears once, in order, without a human character inside it.
+      expect(text.includes(AI_TEXT)).toBe(true)
+      // Every human character is present.
+      const humans = text.replace(AI_TEXT, '').replace('Start:', '')
+      expect([...humans].sort().join('')).toBe([...typed].sort().join(''))
+      expect(typed.length).toBeGreaterThan(10)
+    })
+  }
+})

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startAiHarness, docJSON, oneShot, type AiHarness } from './harness.ts'
+import { anchorInBlock, requester, startJob } from '../support/aiClient.ts'
+import { tokenize } from '../support/fakeOpenAI.ts'
+import { waitFor } from '../support/wait.ts'
+
+describe('AI text streams into the shared document', () => {
+  let h: AiHarness
+  beforeAll(async () => {
+    h = await startAiHarness()
+  })
+  afterAll(async () => h.close())
+
+  it('a second collaborator sees the AI text while the stream is still running, and both end with the expected content', async () => {
+    const [a, b] = await h.room('live')
+    const response = 'The quick brown fox jumps over the lazy dog, again and again, until the sun goes down.'
+    const tokens = tokenize(response, 3)
+    h.upstream.script({ tokens, delayMs: 5, pauseAfter: Math.floor(tokens.length / 2) })
+    const run = await startJob(h.srv.url, 'live', { op: 'generate', instruction: 'a sentence about a fox', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester() })
+    expect(run.status).toBe(200)
+
+    // Paused mid-stream: b already has part of the text, and no `done` yet.
+    await waitFor(() => b.text().startsWith('The quick') && b.text().length < response.length, 'partial text at b')
+    expect(run.events.some((e) => e.type === 'done')).toBe(false)
+    const partial = b.text()
+    expect(response.startsWith(partial)).toBe(true)
+
+    h.upstream.release()
+    await run.ended
+    const done = run.events.at(-1)!
+    expect(done.type).toBe('done')
+    if (done.type === 'done') {
+      expect(done.data.status).toBe('completed')
+      expect(done.data.finishReason).toBe('stop')
+      expect(done.data.usage?.completionTokens).toBe(tokens.length)
+    }
+    await waitFor(() => a.text() === response && b.text() === response, 'both have the full text')
+    expect(docJSON(a.doc)).toEqual(oneShot(response))
+    expect(docJSON(b.doc)).toEqual(docJSON(a.doc))
+  })
+
+  it('emits start, deltas in order and done, with increasing ids, and the headers proxies need', async () => {
+    const [a] = await h.room('events')
+    h.upstream.script({ tokens: ['One', ' two', ' three'] })
+    const res = await fetch(`${h.srv.url}/api/docs/events/ai`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester('Bo') }),
+    })
+    expect(res.headers.get('content-type')).toContain('text/event-stream')
+    expect(res.headers.get('cache-control')).toBe('no-cache')
+    expect(res.headers.get('x-accel-buffering')).toBe('no')
+    const body = await res.text()
+    const ids = [...body.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))
+    const names = [...body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1])
+    expect(names).toEqual(['start', 'delta', 'delta', 'delta', 'done'])
+    expect(ids).toEqual([1, 2, 3, 4, 5])
+    const deltas = [...body.matchAll(/^event: delta\ndata: (.*)$/gm)].map((m) => (JSON.parse(m[1]!) as { text: string }).text)
+    expect(deltas.join('')).toBe('One two three')
+  })
+
+  it('shows the AI as a participant with a caret, labelled with the requester, and removes it at the end', async () => {
+    const [a, b] = await h.room('presence')
+    h.upstream.script({ tokens: tokenize('Some words that take a while to arrive here.'), delayMs: 20, pauseAfter: 3 })
+    const run = await startJob(h.srv.url, 'presence', { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester('Chen') })
+    const aiState = await waitFor(
+      () => [...b.provider.awareness.getStates().values()].find((s) => (s as { ai?: unknown }).ai) as { user: { name: string }; cursor: unknown; ai: { jobId: string } } | undefined,
+      'AI participant visible',
+    )
+    expect(aiState.user.name).toBe('AI · for Chen')
+    expect(aiState.ai.jobId).toBe(run.jobId())
+    await waitFor(() => [...b.provider.awareness.getStates().values()].some((s) => (s as { ai?: unknown; cursor?: unknown }).ai && (s as { cursor?: unknown }).cursor), 'AI caret')
+    h.upstream.release()
+    await run.ended
+    await waitFor(() => ![...b.provider.awareness.getStates().values()].some((s) => (s as { ai?: unknown }).ai), 'AI participant gone')
+  })
+
+  it('coalesces tokens into at most ~20 Yjs updates per second', async () => {
+    const [a, b] = await h.room('batching')
+    const tokens = tokenize('word '.repeat(120), 5)
+    h.upstream.script({ tokens, delayMs: 2 })
+    let updates = 0
+    b.doc.on('update', () => updates++)
+    const started = Date.now()
+    const run = await startJob(h.srv.url, 'batching', { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester('Dee') })
+    await run.ended
+    const seconds = (Date.now() - started) / 1000
+    await waitFor(() => b.text().trim() === 'word '.repeat(120).trim(), 'text arrived')
+    expect(tokens.length).toBeGreaterThan(100)
+    expect(updates).toBeLessThan(tokens.length / 3)
+    expect(updates).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 3)
+  })
+})
