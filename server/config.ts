@@ -23,6 +23,17 @@ const EnvSchema = z.object({
   MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
   MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(256 * 1024),
   STATIC_DIR: z.string().min(1).optional(),
+  // Access control and limits.
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)').optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('false'),
+  MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
+  MAX_CONNECTIONS_PER_DOC: int(1, 1_000_000).default(500),
+  MAX_DOC_BYTES: int(1024, 2 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  AI_RATE_PER_MINUTE: z.coerce.number().min(0.1).max(100_000).default(10),
+  AI_RATE_BURST: int(1, 10_000).default(5),
+  AI_SERVER_RATE_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(120),
   LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
   // AI provider (any OpenAI-compatible endpoint).
   OPENAI_API_KEY: z.string().min(1).optional(),
@@ -61,6 +72,15 @@ export interface ServerConfig {
   maxBufferedBytes: number
   maxBodyBytes: number
   staticDir: string
+  /** null = open mode (no tokens; localhost by default). */
+  authSecret: string | null
+  /** Extra origins allowed for WebSockets and CORS (same-origin is always allowed). */
+  allowedOrigins: string[]
+  publicUrl: string | null
+  trustProxy: boolean
+  maxConnectionsPerIp: number
+  maxConnectionsPerDoc: number
+  maxDocBytes: number
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
   ai: {
     /** null when not configured: AI routes answer 503 with `aiNotConfiguredMessage`. */
@@ -74,6 +94,10 @@ export interface ServerConfig {
     flushIntervalMs: number
     heartbeatMs: number
     contextChars: number
+    /** Token bucket per person: refill per minute, and burst size. */
+    ratePerMinute: number
+    rateBurst: number
+    serverRatePerMinute: number
   }
 }
 
@@ -107,6 +131,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     staticDir: path.resolve(e.STATIC_DIR ?? 'dist/client'),
+    authSecret: e.AUTH_SECRET ?? null,
+    allowedOrigins: parseOrigins(e.ALLOWED_ORIGINS),
+    publicUrl: e.PUBLIC_URL ?? null,
+    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    maxConnectionsPerDoc: e.MAX_CONNECTIONS_PER_DOC,
+    maxDocBytes: e.MAX_DOC_BYTES,
     logLevel: e.LOG_LEVEL,
     ai: {
       provider: aiProvider(e.AI_MODEL, e.OPENAI_API_KEY, e.OPENAI_BASE_URL),
@@ -119,6 +150,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       flushIntervalMs: e.AI_FLUSH_INTERVAL_MS,
       heartbeatMs: e.SSE_HEARTBEAT_MS ?? e.AI_HEARTBEAT_MS,
       contextChars: e.AI_CONTEXT_CHARS,
+      ratePerMinute: e.AI_RATE_PER_MINUTE,
+      rateBurst: e.AI_RATE_BURST,
+      serverRatePerMinute: e.AI_SERVER_RATE_PER_MINUTE,
     },
   }
 }
@@ -130,4 +164,19 @@ function aiProvider(model: string | undefined, apiKey: string | undefined, baseU
     throw new ConfigError('AI_MODEL is set but OPENAI_API_KEY is not. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server that needs no key.')
   }
   return { apiKey: apiKey ?? 'not-needed', baseURL, model }
+}
+
+function parseOrigins(raw: string | undefined): string[] {
+  if (!raw) return []
+  return raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => {
+      try {
+        return new URL(o).origin
+      } catch {
+        throw new ConfigError(`ALLOWED_ORIGINS: ${JSON.stringify(o)} is not an origin like https://docs.example.com`)
+      }
+    })
 }

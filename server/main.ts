@@ -22,6 +22,13 @@ async function main(): Promise<void> {
   const { url } = await server.listen()
   log.info(`listening on ${url} (data in ${config.storage === 'sqlite' ? config.dataDir : 'memory'})`)
   log.info(config.ai.provider ? `AI: model ${config.ai.provider.model}${config.ai.provider.baseURL ? ` at ${config.ai.provider.baseURL}` : ''}` : 'AI: not configured (set AI_MODEL and OPENAI_API_KEY to enable)')
+  if (!config.authSecret) {
+    log.warn(
+      config.hostExplicit
+        ? `OPEN MODE on ${config.host}: AUTH_SECRET is not set, so anyone who can reach this address can read, change and delete every document. Set AUTH_SECRET to require tokens.`
+        : 'OPEN MODE: AUTH_SECRET is not set, so there are no tokens; listening on 127.0.0.1 only. Set AUTH_SECRET (and HOST) to serve others.',
+    )
+  }
   // Machine-readable line for scripts and tests that start the server.
   process.stdout.write(`READY ${url}\n`)
 

@@ -17,6 +17,8 @@ import { AiJobs } from './ai/jobs.ts'
 import { createModelClient } from './ai/provider.ts'
 import { createApp } from './http/app.ts'
 import type { ServerContext } from './context.ts'
+import { AccessControl } from './auth/access.ts'
+import { clientIpOf, upgradeAuthorizer } from './auth/upgrade.ts'
 
 export interface CollabServer {
   readonly app: Hono
@@ -41,6 +43,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     log,
     compactAfterUpdates: config.compactAfterUpdates,
     maxBufferedBytes: config.maxBufferedBytes,
+    maxDocBytes: config.maxDocBytes,
     unloadDelayMs: config.roomUnloadDelayMs,
   })
   const ai = new AiJobs({
@@ -50,9 +53,19 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     model: config.ai.provider ? createModelClient(config.ai.provider) : null,
     notConfiguredMessage: AI_NOT_CONFIGURED_MESSAGE,
   })
-  const context: ServerContext = { config, log, store, registry, ai }
+  const access = new AccessControl(config.authSecret, store, config.allowedOrigins)
+  const context: ServerContext = { config, log, store, registry, ai, access, revokeLive: (jti) => edge.revokeToken(jti) }
   const app = createApp(context)
-  const edge = new WsEdge({ registry, log, pingIntervalMs: config.pingIntervalMs, maxMessageBytes: config.maxMessageBytes })
+  const edge = new WsEdge({
+    registry,
+    log,
+    pingIntervalMs: config.pingIntervalMs,
+    maxMessageBytes: config.maxMessageBytes,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionsPerDoc: config.maxConnectionsPerDoc,
+    clientIp: clientIpOf(config.trustProxy),
+    authorize: upgradeAuthorizer(access),
+  })
   let http: Server | null = null
   let closing: Promise<void> | null = null
 

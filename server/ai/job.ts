@@ -27,6 +27,8 @@ import type { Schema } from '@tiptap/pm/model'
 
 export interface AiJobOptions {
   id: string
+  /** Who the limits count this job against. */
+  person: string
   room: Room
   request: AiRequest
   target: WriteTarget
@@ -48,6 +50,7 @@ export class AiJob {
   readonly docId: string
   readonly op: AiOp
   readonly requester: { id: string; name: string }
+  readonly person: string
   readonly events = new EventLog()
   readonly origin: AiOrigin
   status: AiJobStatus = 'running'
@@ -69,6 +72,7 @@ export class AiJob {
     this.docId = room.docId
     this.op = request.op
     this.requester = { id: request.requester.id, name: request.requester.name }
+    this.person = opts.person
     this.origin = Object.freeze({ kind: 'ai', jobId: opts.id })
     this.releaseRoom = room.retain()
     this.undo = new Y.UndoManager(room.fragment, {

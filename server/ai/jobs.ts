@@ -18,6 +18,7 @@ import { docText } from './docText.ts'
 import { buildMessages } from './prompt.ts'
 import type { ModelClient } from './provider.ts'
 import type { WriteTarget } from './writer/index.ts'
+import { RateLimiter } from './rateLimit.ts'
 
 export interface AiJobsOptions {
   config: ServerConfig['ai']
@@ -32,8 +33,12 @@ export class AiJobs {
   private readonly jobs = new Map<string, AiJob>()
   private readonly schema: Schema = documentSchema()
   private readonly sweeper: NodeJS.Timeout
+  private readonly personRate: RateLimiter
+  private readonly serverRate: RateLimiter
 
   constructor(private readonly opts: AiJobsOptions) {
+    this.personRate = new RateLimiter(opts.config.ratePerMinute, opts.config.rateBurst)
+    this.serverRate = new RateLimiter(opts.config.serverRatePerMinute, Math.max(1, Math.ceil(opts.config.serverRatePerMinute / 6)))
     this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, opts.config.eventRetentionMs))
     this.sweeper.unref()
   }
@@ -64,7 +69,11 @@ export class AiJobs {
     return this.jobs.get(jobId)
   }
 
-  async start(docId: string, request: AiRequest): Promise<AiJob> {
+  /**
+   * Start a job for `person` (who is limited to one running job per
+   * document and to the per-person rate).
+   */
+  async start(docId: string, request: AiRequest, person: string): Promise<AiJob> {
     const model = this.opts.model
     if (!model) throw new ApiError(503, 'ai_not_configured', this.opts.notConfiguredMessage)
     const { config } = this.opts
@@ -72,13 +81,17 @@ export class AiJobs {
       throw new ApiError(413, 'payload_too_large', `instruction is longer than ${config.maxInstructionChars} characters`)
     }
     for (const j of this.jobs.values()) {
-      if (j.running && j.docId === docId && j.requester.id === request.requester.id) {
+      if (j.running && j.docId === docId && j.person === person) {
         throw new ApiError(429, 'rate_limited', 'You already have an AI job running in this document. Stop it or wait for it to finish.', { retryAfter: 1 })
       }
     }
     if (this.runningCount >= config.maxConcurrentJobs) {
       throw new ApiError(429, 'rate_limited', `The server is running its maximum of ${config.maxConcurrentJobs} AI jobs; try again shortly.`, { retryAfter: 2 })
     }
+    const personWait = this.personRate.take(person)
+    if (personWait > 0) throw new ApiError(429, 'rate_limited', `You are sending AI requests too quickly; try again in ${personWait} s.`, { retryAfter: personWait })
+    const serverWait = this.serverRate.take('server')
+    if (serverWait > 0) throw new ApiError(429, 'rate_limited', `The server is handling too many AI requests; try again in ${serverWait} s.`, { retryAfter: serverWait })
     const room = await this.opts.registry.acquire(docId).catch((err: unknown) => {
       if (err instanceof DocumentDeletedError) throw new ApiError(404, 'not_found', `no document ${docId}`)
       throw err
@@ -104,6 +117,7 @@ export class AiJobs {
 
     const job = new AiJob({
       id: randomUUID(),
+      person,
       room,
       request,
       target,

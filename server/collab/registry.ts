@@ -15,6 +15,7 @@ export interface RegistryOptions {
   log: Logger
   compactAfterUpdates: number
   maxBufferedBytes: number
+  maxDocBytes: number
   /** Keep an idle room this long in case someone comes back (0 = unload at once). */
   unloadDelayMs: number
 }
@@ -119,6 +120,7 @@ export class RoomRegistry {
       log: this.opts.log,
       compactAfterUpdates: this.opts.compactAfterUpdates,
       maxBufferedBytes: this.opts.maxBufferedBytes,
+      maxDocBytes: this.opts.maxDocBytes,
       onIdle: (r) => this.scheduleUnload(r),
       onStorageHealth: (r, failing) => {
         if (failing) this.failingRooms.add(r.docId)

@@ -29,6 +29,8 @@ export interface RoomOptions {
   log: Logger
   compactAfterUpdates: number
   maxBufferedBytes: number
+  /** Refuse client updates that would grow the stored state past this. */
+  maxDocBytes: number
   /** Called when the room has no connections and no leases left. */
   onIdle: (room: Room) => void
   onStorageHealth?: (room: Room, failing: boolean) => void
@@ -49,6 +51,8 @@ export class Room {
   private leases = 0
   private titleTimer: NodeJS.Timeout | null = null
   private lastTitle = ''
+  /** Stored size estimate: the last snapshot plus the updates since. */
+  private sizeBytes = 0
   closed = false
 
   private constructor(readonly opts: RoomOptions) {
@@ -67,7 +71,11 @@ export class Room {
       store: opts.store,
       log: opts.log,
       compactAfterUpdates: opts.compactAfterUpdates,
-      snapshot: () => Y.encodeStateAsUpdate(this.doc),
+      snapshot: () => {
+        const snap = Y.encodeStateAsUpdate(this.doc)
+        this.sizeBytes = snap.byteLength
+        return snap
+      },
       onHealthChange: (failing) => opts.onStorageHealth?.(this, failing),
     })
     this.doc.on('update', this.onDocUpdate)
@@ -85,6 +93,7 @@ export class Room {
       // One merged update applies far faster than thousands of small ones.
       if (parts.length > 0) Y.applyUpdate(room.doc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), LOAD_ORIGIN)
       room.persistence.loaded(lastSeq, updates.length)
+      room.sizeBytes = parts.reduce((n, p) => n + p.byteLength, 0)
       room.lastTitle = documentTitle(room.fragment)
     }
     return room
@@ -197,6 +206,12 @@ export class Room {
       conn.close(CloseCode.StorageUnavailable)
       return
     }
+    if (this.sizeBytes + update.byteLength > this.opts.maxDocBytes) {
+      // Refused before applying: nothing changes for anyone else, and the
+      // client keeps its edit locally (4414 tells it not to retry).
+      conn.close(CloseCode.DocumentTooLarge)
+      return
+    }
     try {
       Y.applyUpdate(this.doc, update, conn.origin)
     } catch (err) {
@@ -234,6 +249,7 @@ export class Room {
     // Everything else is stored and broadcast: client and AI changes, and an
     // AI job's discard, whose origin is the job's Y.UndoManager.
     const sender = isTxOrigin(origin) && origin.kind === 'connection' ? origin.connection : null
+    this.sizeBytes += update.byteLength
     // Encode once, send the same buffer to everyone, after it is stored.
     void this.persistence.write(update).then(() => {
       if (this.closed && this.connections.size === 0) return

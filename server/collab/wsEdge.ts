@@ -21,16 +21,25 @@ import type { Room } from './room.ts'
 
 export const COLLAB_PATH = '/api/collab/'
 
-export type UpgradeDecision = { ok: true; readOnly: boolean } | { ok: false; code: CloseCodeValue; reason?: string }
+export type UpgradeDecision =
+  | { ok: true; readOnly: boolean; /** Token id and expiry (s), to close the socket when revoked or expired. */ token?: { jti: string; exp: number } }
+  | { ok: false; code: CloseCodeValue; reason?: string }
 
 export interface WsEdgeOptions {
   registry: RoomRegistry
   log: Logger
   pingIntervalMs: number
   maxMessageBytes: number
+  maxConnectionsPerIp: number
+  maxConnectionsPerDoc: number
+  /** The client address (behind a proxy: from X-Forwarded-For). */
+  clientIp: (req: IncomingMessage) => string
   /** Access check at the upgrade, before the document loads. */
   authorize?: (req: IncomingMessage, docId: string, url: URL) => UpgradeDecision | Promise<UpgradeDecision>
 }
+
+/** Longest a timer can wait in Node (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 interface Liveness {
   alive: boolean
@@ -39,6 +48,9 @@ interface Liveness {
 export class WsEdge {
   private readonly wss: WebSocketServer
   private readonly live = new Map<WebSocket, Liveness>()
+  private readonly perIp = new Map<string, number>()
+  private readonly perDoc = new Map<string, number>()
+  private readonly byToken = new Map<string, Set<WebSocket>>()
   private readonly pingTimer: NodeJS.Timeout
   private accepting = true
 
@@ -61,6 +73,14 @@ export class WsEdge {
 
   get socketCount(): number {
     return this.live.size
+  }
+
+  /** Close every socket opened with this token (it was revoked). */
+  revokeToken(jti: string): number {
+    const sockets = this.byToken.get(jti)
+    if (!sockets) return 0
+    for (const ws of sockets) closeWs(ws, CloseCode.Unauthorized, 'token revoked')
+    return sockets.size
   }
 
   /** Stop accepting upgrades and pinging; rooms are closed by the registry. */
@@ -94,9 +114,11 @@ export class WsEdge {
 
     const docId = decodeDocId(url.pathname.slice(COLLAB_PATH.length))
     if (docId === null) return closeWs(ws, CloseCode.InvalidDocId)
-    const decision = this.opts.authorize ? await this.opts.authorize(req, docId, url) : ({ ok: true, readOnly: false } as const)
+    const decision: UpgradeDecision = this.opts.authorize ? await this.opts.authorize(req, docId, url) : { ok: true, readOnly: false }
     if (!decision.ok) return closeWs(ws, decision.code, decision.reason)
     if (ws.readyState !== ws.OPEN) return
+    if (!this.admit(ws, this.opts.clientIp(req), docId)) return closeWs(ws, CloseCode.TooManyConnections)
+    if (decision.token) this.trackToken(ws, decision.token)
 
     try {
       const joined = await this.opts.registry.join(docId, wsAdapter(ws), { readOnly: decision.readOnly })
@@ -114,6 +136,34 @@ export class WsEdge {
     }
   }
 
+  /** Count the socket against its address and document, or refuse it. */
+  private admit(ws: WebSocket, ip: string, docId: string): boolean {
+    const ipCount = this.perIp.get(ip) ?? 0
+    const docCount = this.perDoc.get(docId) ?? 0
+    if (ipCount >= this.opts.maxConnectionsPerIp || docCount >= this.opts.maxConnectionsPerDoc) return false
+    this.perIp.set(ip, ipCount + 1)
+    this.perDoc.set(docId, docCount + 1)
+    ws.once('close', () => {
+      decrement(this.perIp, ip)
+      decrement(this.perDoc, docId)
+    })
+    return true
+  }
+
+  private trackToken(ws: WebSocket, token: { jti: string; exp: number }): void {
+    let set = this.byToken.get(token.jti)
+    if (!set) this.byToken.set(token.jti, (set = new Set()))
+    set.add(ws)
+    const ms = token.exp * 1000 - Date.now()
+    const timer = ms < MAX_TIMER_MS ? setTimeout(() => closeWs(ws, CloseCode.Unauthorized, 'token expired'), Math.max(0, ms)) : null
+    timer?.unref()
+    ws.once('close', () => {
+      if (timer) clearTimeout(timer)
+      set.delete(ws)
+      if (set.size === 0) this.byToken.delete(token.jti)
+    })
+  }
+
   private pingAll(): void {
     for (const [ws, l] of this.live) {
       if (!l.alive) {
@@ -126,6 +176,12 @@ export class WsEdge {
       ws.ping()
     }
   }
+}
+
+function decrement(map: Map<string, number>, key: string): void {
+  const n = (map.get(key) ?? 1) - 1
+  if (n <= 0) map.delete(key)
+  else map.set(key, n)
 }
 
 function decodeDocId(raw: string): string | null {

@@ -10,6 +10,8 @@ import { DocumentDeletedError } from '../collab/room.ts'
 import type { ServerContext } from '../context.ts'
 import { ApiError } from './errors.ts'
 import { docIdParam, jsonBody } from './validate.ts'
+import { authorize, identify } from './authorize.ts'
+import { grantCovers } from '../auth/tokens.ts'
 
 const CreateBody = z.object({}).strict()
 const ExportQuery = z.object({ format: z.enum(['md', 'html', 'json']).default('md') })
@@ -18,11 +20,13 @@ export function docsRoutes(ctx: ServerContext) {
   const { store, registry } = ctx
   return new Hono()
     .get('/', async (c) => {
-      const metas = await store.list()
+      const grant = await identify(c, ctx)
+      const metas = (await store.list()).filter((m) => grantCovers(grant, m.id))
       const body: DocListResponse = { docs: metas.map((m) => summary(m, registry.get(m.id) ? documentTitle(registry.get(m.id)!.fragment) : null)) }
       return c.json(body)
     })
     .post('/', async (c) => {
+      await authorize(c, ctx, null, 'editor')
       await jsonBody(c, CreateBody)
       for (let attempt = 0; ; attempt++) {
         const id = newDocId()
@@ -37,6 +41,7 @@ export function docsRoutes(ctx: ServerContext) {
     })
     .get('/:id/export', async (c) => {
       const id = docIdParam(c)
+      await authorize(c, ctx, id, 'viewer')
       const parsed = ExportQuery.safeParse({ format: c.req.query('format') })
       if (!parsed.success) throw new ApiError(400, 'bad_request', 'format must be one of md, html, json')
       const format: ExportFormat = parsed.data.format
@@ -61,6 +66,7 @@ export function docsRoutes(ctx: ServerContext) {
     })
     .delete('/:id', async (c) => {
       const id = docIdParam(c)
+      await authorize(c, ctx, id, 'owner')
       const existed = await store.delete(id)
       // Connected editors learn at once, and do not reconnect (4410).
       registry.evict(id, CloseCode.DocumentDeleted)

@@ -68,6 +68,16 @@ export class MemoryStore implements DocStore {
     return true
   }
 
+  private readonly revoked = new Map<string, number>()
+
+  async revokeToken(jti: string, expiresAt: number): Promise<void> {
+    this.revoked.set(jti, expiresAt)
+  }
+
+  async isTokenRevoked(jti: string): Promise<boolean> {
+    return this.revoked.has(jti)
+  }
+
   async close(): Promise<void> {}
 
   private blank(id: string, now: number): Entry {

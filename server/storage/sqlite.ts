@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS updates (
   data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS updates_doc ON updates (doc_id, seq);
+CREATE TABLE IF NOT EXISTS revoked_tokens (
+  jti TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tombstones (
   id TEXT PRIMARY KEY,
   deleted_at INTEGER NOT NULL
@@ -74,6 +78,9 @@ export class SqliteStore implements DocStore {
       deleteDoc: db.prepare('DELETE FROM docs WHERE id = ?'),
       deleteUpdates: db.prepare('DELETE FROM updates WHERE doc_id = ?'),
       addTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (id, deleted_at) VALUES (?, ?)'),
+      revoke: db.prepare('INSERT OR REPLACE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)'),
+      isRevoked: db.prepare<[string], { jti: string }>('SELECT jti FROM revoked_tokens WHERE jti = ?'),
+      dropExpiredRevocations: db.prepare('DELETE FROM revoked_tokens WHERE expires_at < ?'),
     }
   }
 
@@ -143,6 +150,16 @@ export class SqliteStore implements DocStore {
       if (existed) this.stmt.addTombstone.run(id, Date.now())
       return existed
     })()
+  }
+
+  async revokeToken(jti: string, expiresAt: number): Promise<void> {
+    // Expired tokens are refused anyway, so their revocations can go.
+    this.stmt.dropExpiredRevocations.run(Date.now())
+    this.stmt.revoke.run(jti, expiresAt)
+  }
+
+  async isTokenRevoked(jti: string): Promise<boolean> {
+    return this.stmt.isRevoked.get(jti) !== undefined
   }
 
   async close(): Promise<void> {

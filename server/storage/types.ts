@@ -40,6 +40,9 @@ export interface DocStore {
   meta(id: string): Promise<DocMeta | null>
   /** Delete the document and leave a tombstone so stale clients cannot resurrect it. */
   delete(id: string): Promise<boolean>
+  /** Revoke an access token by its id until it would have expired (ms). */
+  revokeToken(jti: string, expiresAt: number): Promise<void>
+  isTokenRevoked(jti: string): Promise<boolean>
   close(): Promise<void>
 }
 

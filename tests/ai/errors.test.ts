@@ -104,6 +104,7 @@ describe('AI request validation', () => {
   let h: AiHarness
   beforeAll(async () => {
     h = await startAiHarness({ AI_MAX_INSTRUCTION_CHARS: '50' })
+    await h.room('valid')
   })
   afterAll(async () => h.close())
 
@@ -117,7 +118,6 @@ describe('AI request validation', () => {
     ['an instruction over the cap', JSON.stringify({ op: 'generate', instruction: 'x'.repeat(51), anchor: { from: 'AAAA' }, requester: requester() }), 413],
     ['extra fields', JSON.stringify({ op: 'continue', anchor: { from: 'AAAA' }, requester: requester(), sneaky: true }), 400],
   ])('refuses %s with a JSON error', async (_name, body, status) => {
-    await h.room('valid')
     const res = await fetch(`${h.srv.url}/api/docs/valid/ai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
     expect(res.status).toBe(status)
     const json = (await res.json()) as { error: { code: string; message: string } }

@@ -19,7 +19,7 @@ export interface AiHarness {
 
 export async function startAiHarness(env: Record<string, string> = {}): Promise<AiHarness> {
   const upstream = await startFakeOpenAI()
-  const srv = await startServer({ AI_MODEL: 'fake-model', OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'test-key', AI_TIMEOUT_MS: '1500', ...env })
+  const srv = await startServer({ AI_MODEL: 'fake-model', OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'test-key', AI_TIMEOUT_MS: '1500', AI_RATE_PER_MINUTE: '100000', AI_RATE_BURST: '10000', AI_SERVER_RATE_PER_MINUTE: '1000000', ...env })
   const clients: TestClient[] = []
   return {
     srv,

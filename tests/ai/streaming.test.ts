@@ -68,7 +68,7 @@ describe('AI text streams into the shared document', () => {
       'AI participant visible',
     )
     expect(aiState.user.name).toBe('AI · for Chen')
-    expect(aiState.ai.jobId).toBe(run.jobId())
+    expect(aiState.ai.jobId).toBe(await waitFor(() => run.jobId(), 'start event'))
     await waitFor(() => [...b.provider.awareness.getStates().values()].some((s) => (s as { ai?: unknown; cursor?: unknown }).ai && (s as { cursor?: unknown }).cursor), 'AI caret')
     h.upstream.release()
     await run.ended

@@ -119,6 +119,13 @@ export function storageContract(factory: StoreFactory): void {
       expect(textOf(b.doc.updates)).toBe('B')
     })
 
+    it('remembers revoked tokens', async () => {
+      expect(await store.isTokenRevoked('jti-1')).toBe(false)
+      await store.revokeToken('jti-1', Date.now() + 60_000)
+      expect(await store.isTokenRevoked('jti-1')).toBe(true)
+      expect(await store.isTokenRevoked('jti-2')).toBe(false)
+    })
+
     if (factory.reopen) {
       it('keeps everything across a reopen', async () => {
         await store.append('p', update('persist me'), 5)
