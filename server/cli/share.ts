@@ -1,0 +1,43 @@
+/**
+ * `npm run share -- <docId|*> [--role viewer|editor|owner] [--expires 7d] [--name "Ada"]`
+ *
+ * Prints a link that carries a signed token for the document. Uses the same
+ * environment as the server (AUTH_SECRET, and PUBLIC_URL or HOST/PORT for
+ * the link's address).
+ */
+import { parseArgs } from 'node:util'
+import { isValidDocId, DOC_ID_RULE } from '../../shared/docId.ts'
+import { ConfigError, loadConfig } from '../config.ts'
+import { ROLES, mintToken, parseDuration, type Role } from '../auth/tokens.ts'
+
+function fail(msg: string): never {
+  process.stderr.write(`${msg}\n\nUsage: npm run share -- <docId|*> [--role viewer|editor|owner] [--expires 7d] [--name "Ada"]\n`)
+  process.exit(2)
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { role: { type: 'string', default: 'editor' }, expires: { type: 'string', default: '7d' }, name: { type: 'string', default: 'Guest' } },
+  })
+  const docId = positionals[0]
+  if (!docId || (docId !== '*' && !isValidDocId(docId))) fail(`A document id is required: ${DOC_ID_RULE}, or * for all documents.`)
+  if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}.`)
+  const ttl = parseDuration(values.expires!)
+  if (ttl === null || ttl <= 0) fail('--expires must be a duration like 30m, 12h or 7d.')
+  let config
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message)
+    throw err
+  }
+  if (!config.authSecret) fail('AUTH_SECRET is not set: the server runs in open mode and needs no tokens. Set AUTH_SECRET for the server and for this command.')
+  const { token, claims } = await mintToken(config.authSecret, { doc: docId, role: values.role as Role, name: values.name!, ttlSeconds: ttl })
+  const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
+  const path = docId === '*' ? '/' : `/d/${docId}`
+  process.stdout.write(`${base}${path}?token=${token}\n`)
+  process.stderr.write(`${claims.role} access to ${docId === '*' ? 'all documents' : docId} for ${claims.name}, until ${new Date(claims.exp * 1000).toISOString()}\n`)
+}
+
+void main()
