@@ -1,0 +1,79 @@
+/** What the AI panel shows: one job of mine in this document at a time. */
+import type { AiOp } from '../../../shared/index.ts'
+
+export type AiPhase =
+  /** Nothing to show. */
+  | 'idle'
+  /** Request sent, no `start` event yet. */
+  | 'starting'
+  | 'running'
+  /** `done` arrived; waiting for Accept or Discard. */
+  | 'finished'
+  | 'failed'
+
+export interface AiError {
+  code: string
+  message: string
+  retryAfter: number | null
+}
+
+export interface AiJobView {
+  phase: AiPhase
+  op: AiOp | null
+  jobId: string | null
+  /** Characters the model produced so far; > 0 means text may be in the document. */
+  producedChars: number
+  finishStatus: 'completed' | 'cancelled' | null
+  error: AiError | null
+  /** The event stream dropped and is being resumed. */
+  reconnecting: boolean
+  /** A cancel/accept/discard request is in flight. */
+  busy: 'cancel' | 'accept' | 'discard' | null
+  /** Bumped when Mod-z asks the panel to offer Discard. */
+  discardOffer: number
+}
+
+export const IDLE_VIEW: AiJobView = {
+  phase: 'idle',
+  op: null,
+  jobId: null,
+  producedChars: 0,
+  finishStatus: null,
+  error: null,
+  reconnecting: false,
+  busy: null,
+  discardOffer: 0,
+}
+
+/** Whether there is AI text in the document that Discard would take back. */
+export function canDiscard(view: AiJobView): boolean {
+  if (view.jobId === null) return false
+  if (view.phase === 'finished') return true
+  return view.phase === 'failed' && view.producedChars > 0
+}
+
+export function isActive(view: AiJobView): boolean {
+  return view.phase === 'starting' || view.phase === 'running'
+}
+
+export const OP_PROGRESS_LABELS: Record<AiOp, string> = {
+  generate: 'AI is writing',
+  continue: 'AI is continuing your text',
+  rewrite: 'AI is rewriting the selection',
+  summarize: 'AI is summarizing',
+}
+
+export const OP_DONE_LABELS: Record<AiOp, string> = {
+  generate: 'AI finished writing.',
+  continue: 'AI finished continuing your text.',
+  rewrite: 'AI finished rewriting.',
+  summarize: 'AI finished the summary.',
+}
+
+/** The server's message, plus when to retry if it says so. */
+export function errorText(error: AiError): string {
+  if (error.retryAfter !== null && !/try again/i.test(error.message)) {
+    return `${error.message} Try again in ${error.retryAfter} s.`
+  }
+  return error.message
+}

@@ -1,0 +1,57 @@
+import { useEffect, useState, useSyncExternalStore } from 'react'
+import type { Awareness } from 'y-protocols/awareness'
+import type { AiAwarenessState } from '../../../shared/index.ts'
+import { readAiState } from '../collab/peers.ts'
+import type { Identity } from '../identity/identity.ts'
+import { AiJobController } from './aiJobController.ts'
+import { IDLE_VIEW, type AiJobView } from './aiJobView.ts'
+
+export interface AiJobHandle {
+  controller: AiJobController | null
+  view: AiJobView
+}
+
+const noopSubscribe = () => () => undefined
+const idleSnapshot = () => IDLE_VIEW
+
+/** One controller per open document, created after mount (see useCollabSession). */
+export function useAiJob(
+  docId: string,
+  token: string | null,
+  awareness: Awareness,
+  getIdentity: () => Identity,
+): AiJobHandle {
+  const [controller, setController] = useState<AiJobController | null>(null)
+
+  useEffect(() => {
+    const created = new AiJobController({
+      docId,
+      token,
+      getIdentity,
+      getRoomJobs: () => roomJobs(awareness),
+      storage: sessionStorage,
+    })
+    created.resumeStored()
+    setController(created)
+    return () => {
+      setController(null)
+      created.destroy()
+    }
+    // getIdentity must be stable (it reads a ref), or each render would start over.
+  }, [docId, token, awareness, getIdentity])
+
+  const view = useSyncExternalStore(
+    controller?.subscribe ?? noopSubscribe,
+    controller?.getSnapshot ?? idleSnapshot,
+  )
+  return { controller, view }
+}
+
+function roomJobs(awareness: Awareness): AiAwarenessState[] {
+  const jobs: AiAwarenessState[] = []
+  for (const state of awareness.getStates().values()) {
+    const ai = readAiState((state as Record<string, unknown>).ai)
+    if (ai) jobs.push(ai)
+  }
+  return jobs
+}

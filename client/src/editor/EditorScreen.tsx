@@ -1,0 +1,129 @@
+import { EditorContent, useEditor } from '@tiptap/react'
+import { useCallback, useEffect, useRef } from 'react'
+import { CloseCode } from '../../../shared/index.ts'
+import { AiBubbleMenu } from '../ai/AiBubbleMenu.tsx'
+import { AiCommandMenu } from '../ai/AiCommandMenu.tsx'
+import { AiPanel } from '../ai/AiPanel.tsx'
+import type { AiShortcutHandlers } from '../ai/aiShortcuts.ts'
+import { useAiJob } from '../ai/useAiJob.ts'
+import { useAiStatus } from '../ai/useAiStatus.ts'
+import { useAiUi } from '../ai/useAiUi.ts'
+import { readTokenClaims } from '../auth/claims.ts'
+import { deleteLocalCopy } from '../collab/localCopy.ts'
+import type { CollabSession } from '../collab/session.ts'
+import { useConnection } from '../collab/useConnection.ts'
+import { usePeers } from '../collab/usePeers.ts'
+import { IdentityButton } from '../identity/IdentityButton.tsx'
+import type { IdentityHandle } from '../identity/useIdentity.ts'
+import { Avatars } from './Avatars.tsx'
+import { ClosedBanner } from './ClosedBanner.tsx'
+import { ConnectionStatus } from './ConnectionStatus.tsx'
+import { CopyLinkButton } from './CopyLinkButton.tsx'
+import { EditorHeader } from './EditorHeader.tsx'
+import { ExportMenu } from './ExportMenu.tsx'
+import { editorExtensions } from './extensions.ts'
+import { Toolbar } from './Toolbar.tsx'
+import { useDocumentTitle } from './useDocumentTitle.ts'
+
+interface EditorScreenProps {
+  session: CollabSession
+  token: string | null
+  identity: IdentityHandle
+}
+
+export function EditorScreen({ session, token, identity: { identity, update } }: EditorScreenProps) {
+  const { docId, provider } = session
+  const connection = useConnection(session.connection)
+  const peers = usePeers(provider.awareness)
+  const aiHandlers = useRef<AiShortcutHandlers>({ openAi: () => false, interceptUndo: () => false })
+  const identityRef = useRef(identity)
+  useEffect(() => {
+    identityRef.current = identity
+  }, [identity])
+  const getIdentity = useCallback(() => identityRef.current, [])
+
+  // A viewer's edits would be dropped by the server; say so instead of pretending.
+  const readOnly = token !== null && readTokenClaims(token)?.role === 'viewer'
+
+  const editor = useEditor(
+    {
+      immediatelyRender: true,
+      editable: !readOnly,
+      // Toolbar and menus subscribe to exactly what they show (useEditorState).
+      shouldRerenderOnTransaction: false,
+      extensions: editorExtensions({ session, identity, aiHandlers }),
+      editorProps: {
+        attributes: {
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-label': 'Document',
+          class: 'doc-content',
+          spellcheck: 'true',
+        },
+      },
+    },
+    [session],
+  )
+
+  // Name and color changes reach everyone's carets and avatars live.
+  useEffect(() => {
+    editor.commands.updateUser({ name: identity.name, color: identity.color })
+  }, [editor, identity.name, identity.color])
+
+  const closed = connection.closed
+  useEffect(() => {
+    if (!closed) return
+    editor.setEditable(false)
+    // setEditable emits no transaction; an empty one refreshes the toolbar's state.
+    editor.view.dispatch(editor.state.tr.setMeta('addToHistory', false))
+    // A deleted document must not come back from this device's copy.
+    if (closed.code === CloseCode.DocumentDeleted) void session.persistence.clearData().catch(() => deleteLocalCopy(docId))
+  }, [closed, editor, session, docId])
+
+  const title = useDocumentTitle(editor)
+  const availability = useAiStatus(token)
+  const { controller, view } = useAiJob(docId, token, provider.awareness, getIdentity)
+  const ai = useAiUi(editor, controller, view, availability, aiHandlers)
+  const focusEditor = useCallback(() => editor.commands.focus(), [editor])
+
+  return (
+    <div className="editor-page">
+      <EditorHeader title={title} toolbar={readOnly ? null : <Toolbar editor={editor} onAi={() => ai.open('button')} />}>
+        {readOnly && (
+          <span className="badge" data-testid="read-only" title="Your link lets you read this document, not change it.">
+            View only
+          </span>
+        )}
+        <ConnectionStatus indicator={connection.indicator} />
+        <Avatars peers={peers} self={<IdentityButton identity={identity} onChange={update} compact />} />
+        <CopyLinkButton docId={docId} token={token} />
+        <ExportMenu docId={docId} token={token} />
+      </EditorHeader>
+      <main className="doc-column">
+        {closed && <ClosedBanner closed={closed} />}
+        <div className="editor-surface" data-testid="editor">
+          <EditorContent editor={editor} />
+        </div>
+        {/* Fixed-position popovers, inside <main> so they belong to a landmark. */}
+        {ai.commandMenu && (
+          <AiCommandMenu
+            editor={editor}
+            via={ai.commandMenu.via}
+            availability={availability}
+            busy={ai.busy}
+            onDismiss={ai.dismissCommandMenu}
+            onRun={ai.runCommand}
+          />
+        )}
+        <AiBubbleMenu
+          editor={editor}
+          availability={availability}
+          busy={ai.busy}
+          expandRequest={ai.bubbleRequest}
+          onRun={ai.runSelection}
+        />
+      </main>
+      {controller && <AiPanel view={view} controller={controller} onReturnFocus={focusEditor} />}
+    </div>
+  )
+}

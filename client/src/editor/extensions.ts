@@ -1,0 +1,42 @@
+/**
+ * The editor's extension list: the shared document schema plus
+ * collaboration and UI-only extensions that add no nodes or marks (so the
+ * server's schema, built from `documentExtensions()`, always matches).
+ */
+import type { AnyExtension } from '@tiptap/core'
+import Collaboration from '@tiptap/extension-collaboration'
+import CollaborationCaret from '@tiptap/extension-collaboration-caret'
+import { Placeholder, Selection } from '@tiptap/extensions'
+import { DOC_FIELD, documentExtensions } from '../../../shared/index.ts'
+import { AiShortcuts, type AiShortcutHandlers } from '../ai/aiShortcuts.ts'
+import type { CollabSession } from '../collab/session.ts'
+import type { Identity } from '../identity/identity.ts'
+import { renderCaret } from './caret.ts'
+
+export interface EditorExtensionOptions {
+  session: CollabSession
+  identity: Identity
+  aiHandlers: { current: AiShortcutHandlers }
+}
+
+export function editorExtensions({ session, identity, aiHandlers }: EditorExtensionOptions): AnyExtension[] {
+  return [
+    ...documentExtensions(),
+    Collaboration.configure({ document: session.ydoc, field: DOC_FIELD }),
+    CollaborationCaret.configure({
+      provider: session.provider,
+      user: { name: identity.name, color: identity.color },
+      render: renderCaret,
+    }),
+    Placeholder.configure({
+      placeholder: ({ editor, node }) => {
+        if (editor.isEmpty) return 'Give it a title, or type / for AI…'
+        if (node.type.name === 'heading') return 'Heading'
+        return 'Write, or type / for AI…'
+      },
+    }),
+    // Keeps the selection visible while focus is in the AI menu.
+    Selection,
+    AiShortcuts.configure({ getHandlers: () => aiHandlers.current }),
+  ]
+}
