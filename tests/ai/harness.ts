@@ -43,11 +43,14 @@ export async function startAiHarness(env: Record<string, string> = {}): Promise<
   }
 }
 
+const schema = documentSchema()
+
+/** The document as ProseMirror JSON, normalized through the editor schema. */
 export function docJSON(doc: Y.Doc): unknown[] {
-  return (yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOC_FIELD)) as { content?: unknown[] }).content ?? []
+  const json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOC_FIELD))
+  return (schema.nodeFromJSON(json).toJSON() as { content?: unknown[] }).content ?? []
 }
 
-const schema = documentSchema()
 export function oneShot(md: string): unknown[] {
   return markdownToBlocks(md, schema)
 }
