@@ -4,7 +4,7 @@
  * the expected result of a write.
  */
 import type { JSONContent } from '@tiptap/core'
-import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap'
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import { DOC_FIELD, documentSchema } from '../../shared/editorSchema.ts'
 import { markdownToBlocks } from '../../shared/markdown/index.ts'
@@ -69,10 +69,19 @@ export function docWith(clientID: number, content: JSONContent[]): Y.Doc {
   return doc
 }
 
-/** Canonical ProseMirror JSON of the document's blocks. */
+/**
+ * Canonical ProseMirror JSON of the document's blocks. (Not via
+ * yXmlFragmentToProseMirrorRootNode: that one merges adjacent text nodes
+ * created by the reading doc's own client, i.e. it edits the document.)
+ */
 export function contentOf(doc: Y.Doc): JSONContent[] {
-  const json = yXmlFragmentToProseMirrorRootNode(fragmentOf(doc), schema).toJSON() as JSONContent
-  return json.content ?? []
+  const json = yXmlFragmentToProsemirrorJSON(fragmentOf(doc)) as JSONContent
+  return json.content === undefined || json.content.length === 0 ? [] : canonical(json.content)
+}
+
+/** Throws unless the document is valid for the editor schema. */
+export function checkSchema(doc: Y.Doc): void {
+  schema.nodeFromJSON({ type: 'doc', content: contentOf(doc) }).check()
 }
 
 /** Canonical form of expected blocks (marks sorted, text nodes joined). */
@@ -98,13 +107,24 @@ export function expectedAfterWrite(
   }
   const host = before[where.inlineAt] as JSONContent
   const hostText = host.content?.map((n) => n.text ?? '').join('') ?? ''
-  const first = blocks[0] as JSONContent
+  const head = hostText.slice(0, where.offset)
+  const rest = hostText.slice(where.offset)
+  // Inline, the word gaps at the edges of the answer are kept (see topLevel.ts).
+  const space = [{ type: 'text', text: ' ' }]
+  const lead = /^[ \t]+[^ \t\n]/.test(md) ? space : []
+  const trail = blocks.length === 1 && /[^ \t\n][ \t]+$/.test(md) ? space : []
+  const inline = [...lead, ...(blocks[0]?.content ?? []), ...trail]
+  // Known limitation: a hard break cannot split the human's text node, so
+  // human text after the anchor stays before the first hard break.
+  const firstBreak = inline.findIndex((n) => n.type === 'hardBreak')
+  const cut = firstBreak < 0 ? inline.length : firstBreak
   const merged: JSONContent = {
     ...host,
     content: [
-      ...(hostText.slice(0, where.offset) === '' ? [] : [{ type: 'text', text: hostText.slice(0, where.offset) }]),
-      ...(first.content ?? []),
-      ...(hostText.slice(where.offset) === '' ? [] : [{ type: 'text', text: hostText.slice(where.offset) }]),
+      ...(head === '' ? [] : [{ type: 'text', text: head }]),
+      ...inline.slice(0, cut),
+      ...(rest === '' ? [] : [{ type: 'text', text: rest }]),
+      ...inline.slice(cut),
     ],
   }
   return canonical([...before.slice(0, where.inlineAt), merged, ...blocks.slice(1), ...before.slice(where.inlineAt + 1)])
@@ -136,52 +156,48 @@ export function streamAll(writer: StreamWriter, md: string, rng: Rng, onFlush?: 
   onFlush?.()
 }
 
-/** Every visible character of the fragment, in document order, with its creator. */
-export function charsWithClients(doc: Y.Doc): Array<{ text: Y.XmlText; ch: string; client: number }> {
-  const out: Array<{ text: Y.XmlText; ch: string; client: number }> = []
-  const walk = (type: Y.XmlFragment | Y.XmlText): void => {
-    for (let item = type._start; item !== null; item = item.right) {
-      if (item.deleted) continue
-      const content = item.content
-      if (content instanceof Y.ContentString && type instanceof Y.XmlText) {
-        for (const ch of content.str) out.push({ text: type, ch, client: item.id.client })
-      } else if (content instanceof Y.ContentType) {
-        const child: unknown = content.type
-        if (child instanceof Y.XmlFragment || child instanceof Y.XmlText) walk(child)
-      }
-    }
-  }
-  walk(fragmentOf(doc))
-  return out
-}
-
 /**
- * Docs connected through a queue of updates that is delivered in random
- * order (like yjs's testHelper). Updates applied from the network carry the
- * `network` origin so they are not re-broadcast.
+ * Docs connected pairwise, like yjs's testHelper: each connection delivers
+ * its messages in order, and the next message comes from a randomly chosen
+ * connection, so updates from different docs interleave arbitrarily.
+ * Updates applied from the network carry the `network` origin so they are
+ * not re-broadcast.
  */
 export class Network {
-  private readonly queue: Array<{ to: Y.Doc; update: Uint8Array }> = []
+  private readonly queues = new Map<string, { to: Y.Doc; messages: Uint8Array[] }>()
   readonly origin = { kind: 'network' }
 
   constructor(readonly docs: readonly Y.Doc[]) {
-    for (const from of docs) {
+    docs.forEach((from, i) => {
       from.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin === this.origin) return
-        for (const to of docs) if (to !== from) this.queue.push({ to, update })
+        docs.forEach((to, j) => {
+          if (to === from) return
+          const key = `${i}->${j}`
+          const queue = this.queues.get(key) ?? { to, messages: [] }
+          queue.messages.push(update)
+          this.queues.set(key, queue)
+        })
       })
-    }
+    })
   }
 
-  /** Delivers up to `count` random queued updates. */
+  /** Delivers up to `count` messages, each from a random non-empty connection. */
   deliverSome(rng: Rng, count: number): void {
-    for (let i = 0; i < count && this.queue.length > 0; i++) {
-      const [msg] = this.queue.splice(randInt(rng, 0, this.queue.length - 1), 1)
-      if (msg !== undefined) Y.applyUpdate(msg.to, msg.update, this.origin)
+    for (let i = 0; i < count; i++) {
+      const busy = [...this.queues.values()].filter((q) => q.messages.length > 0)
+      const queue = busy[randInt(rng, 0, busy.length - 1)]
+      const update = queue?.messages.shift()
+      if (queue === undefined || update === undefined) return
+      Y.applyUpdate(queue.to, update, this.origin)
     }
   }
 
   deliverAll(rng: Rng): void {
-    while (this.queue.length > 0) this.deliverSome(rng, this.queue.length)
+    for (;;) {
+      const pending = [...this.queues.values()].reduce((n, q) => n + q.messages.length, 0)
+      if (pending === 0) return
+      this.deliverSome(rng, pending)
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { JSONContent } from '@tiptap/core'
+import { getDefaults, marked } from 'marked'
 import { describe, expect, it } from 'vitest'
 import { documentSchema } from '../../shared/editorSchema.ts'
 import { markdownToBlocks } from '../../shared/markdown/index.ts'
@@ -127,6 +128,21 @@ describe('markdownToBlocks', () => {
       p(text('text inline'), { type: 'hardBreak' }, text('after')),
     ])
     expect(md('<!-- only a comment -->')).toEqual([])
+  })
+
+  it('reads markdown inside raw HTML blocks once, without recursing on leftovers', () => {
+    expect(md('<div>\n**bold** inside\n</div>')).toEqual([p(text('bold', 'bold'), text(' inside'))])
+    // `<?` opens an HTML block up to `?>`; the unclosed tag left after stripping stays text.
+    expect(md('<?php echo 1;\n\n> <?php')).toEqual([p(text('<?php'))])
+  })
+
+  it('does not depend on global marked options', () => {
+    marked.use({ gfm: false, breaks: true })
+    try {
+      expect(md('~~s~~ a\nb')).toEqual([p(text('s', 'strike'), text(' a b'))])
+    } finally {
+      marked.setOptions(getDefaults())
+    }
   })
 
   it('resolves reference links', () => {

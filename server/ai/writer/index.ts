@@ -1,0 +1,171 @@
+/**
+ * StreamWriter: puts a model's streamed markdown into the shared Y.Doc while
+ * people keep editing it.
+ *
+ * Placement
+ * - `insert`: if the first output block is a paragraph and the anchor is in a
+ *   paragraph or heading, the paragraph's inline content goes in at the anchor
+ *   (an empty paragraph is simply filled); all further blocks become new
+ *   top-level blocks after the anchor's top-level block, in order. Otherwise
+ *   every block goes after the anchor's top-level block.
+ * - `replace`: the first flush deletes the selection (text inside the end
+ *   textblocks, whole blocks between; under the job's origin, so undo brings
+ *   it back), then it behaves like `insert` at `from`.
+ * - `blockAfter`: every block goes after the top-level block containing `at`.
+ *
+ * Reconcile
+ * - marked's lexer decides when a top-level block is complete (a later token
+ *   has started on a finished line). Completed blocks are written exactly as
+ *   `markdownToBlocks` would produce them and never touched again.
+ * - The unfinished block is shown as a preview that holds back anything that
+ *   could still be markdown syntax (see preview.ts), so its element is only
+ *   created once its type is known, and usually only ever grows.
+ * - Each flush compares the preview with what the writer wrote last time:
+ *   marks that changed are applied with `XmlText.format`; from the first
+ *   differing character on, the writer deletes its own characters and inserts
+ *   the new ones. Human items are never deleted or reformatted. A block that
+ *   must change type (rare: a setext underline) is emptied at once and its
+ *   element deleted at finish() unless someone typed into it meanwhile.
+ * - Inline, a leading space of the answer (and a trailing one of a
+ *   one-paragraph answer) is kept, because there it is the gap between words.
+ *
+ * Why the text stays contiguous under concurrent edits
+ * - New text is always inserted right after the writer's own last character,
+ *   addressed by id (never at an index computed before a concurrent change),
+ *   and directly after it in the item list: not after a closing format marker
+ *   or deleted items to its right, where `Y.Text.insert` would put it and a
+ *   person typing at the same spot would end up inside the AI's text.
+ * - Yjs orders concurrent inserts that share a left neighbour by client id,
+ *   smaller id first. The server's document uses a small client id
+ *   (1..65535) and browsers random 32-bit ids, so when a person types at the
+ *   AI's caret while the AI writes there, the AI's text lands to the left and
+ *   the person's text follows it instead of splitting it.
+ *
+ * Every change happens inside one `doc.transact(fn, origin)` per flush, so
+ * an UndoManager tracking `origin` undoes exactly the writer's work.
+ */
+import type { Schema } from '@tiptap/pm/model'
+import * as Y from 'yjs'
+import { sweepLeftovers } from './blockMirror.ts'
+import { deleteBetween } from './deleteRange.ts'
+import { MarkdownStream, type StreamStep } from './markdownStream.ts'
+import { OwnedClocks } from './ownership.ts'
+import { pathTo, resolvePlacement } from './placement.ts'
+import type { WriteScope } from './scope.ts'
+import { TextBuffer } from './textBuffer.ts'
+import { TopLevelWriter } from './topLevel.ts'
+
+export type WriteTarget =
+  | { kind: 'insert'; at: Y.RelativePosition } // generate / continue at a cursor
+  | { kind: 'replace'; from: Y.RelativePosition; to: Y.RelativePosition } // rewrite a selection
+  | { kind: 'blockAfter'; at: Y.RelativePosition } // summarize: new block(s) after the block containing `at`
+
+export interface StreamWriterOptions {
+  doc: Y.Doc
+  fragment: Y.XmlFragment
+  schema: Schema
+  origin: object
+  target: WriteTarget
+}
+
+export class StreamWriter {
+  private readonly opts: StreamWriterOptions
+  private readonly buffer = new TextBuffer()
+  private readonly stream: MarkdownStream
+  private readonly owned = new OwnedClocks()
+  private readonly leftovers: Y.XmlElement[] = []
+  private top: TopLevelWriter | null = null
+  private selectionPending: boolean
+  private appliedLength = 0
+  private finished = false
+  private lost = false
+
+  constructor(opts: StreamWriterOptions) {
+    this.opts = opts
+    this.stream = new MarkdownStream(opts.schema)
+    this.selectionPending = opts.target.kind === 'replace'
+  }
+
+  /**
+   * True when the place the output belongs was deleted before the writer could
+   * put anything there (the anchor no longer resolves). The writer then drops
+   * the rest of the output instead of guessing a place. Deletions of the
+   * writer's own blocks mid-stream do not set it: later blocks still go right
+   * after where the deleted ones were.
+   */
+  get anchorLost(): boolean {
+    return this.lost
+  }
+
+  /** Buffers model text; never touches the document. */
+  push(text: string): void {
+    if (this.finished) throw new Error('StreamWriter.push() after finish()')
+    this.buffer.push(text)
+  }
+
+  /** Applies everything pushed so far in one transaction; true if the document changed. */
+  flush(): boolean {
+    if (this.finished) return false
+    return this.apply(false)
+  }
+
+  /** Final flush: afterwards the written content equals markdownToBlocks(full text). */
+  finish(): void {
+    if (this.finished) return
+    this.apply(true)
+    this.finished = true
+  }
+
+  /** Right after the writer's last written character, for the AI's caret. */
+  caret(): Y.RelativePosition | null {
+    return this.top?.caret() ?? null
+  }
+
+  private apply(final: boolean): boolean {
+    if (this.lost) return false
+    const text = this.buffer.value
+    if (!final && text.length === this.appliedLength && !this.selectionPending) return false
+    const step = this.stream.advance(text, final)
+    this.appliedLength = text.length
+    const { doc } = this.opts
+    let changed = false
+    let endClock = 0
+    doc.transact((tr) => {
+      this.owned.begin(doc.clientID, Y.getState(doc.store, doc.clientID))
+      const scope: WriteScope = { doc, tr, owned: this.owned, schema: this.opts.schema, leftovers: this.leftovers }
+      this.write(scope, step, text, final)
+      if (final) sweepLeftovers(scope)
+      endClock = Y.getState(doc.store, doc.clientID)
+      changed = tr.changed.size > 0 || tr.deleteSet.clients.size > 0
+    }, this.opts.origin)
+    this.owned.end(endClock)
+    return changed
+  }
+
+  private write(scope: WriteScope, step: StreamStep, text: string, final: boolean): void {
+    const { doc, fragment, target } = this.opts
+    if (this.selectionPending && target.kind === 'replace') {
+      this.selectionPending = false
+      const from = pathTo(doc, fragment, target.from)
+      const to = pathTo(doc, fragment, target.to)
+      if (from === null || to === null) {
+        this.lost = true
+        return
+      }
+      deleteBetween(from, to)
+    }
+    if (this.top === null) {
+      if (step.completed === null && step.tail.length === 0) return
+      const at = target.kind === 'replace' ? target.from : target.at
+      const placement = resolvePlacement(doc, fragment, at, target.kind !== 'blockAfter')
+      if (placement === null) {
+        this.lost = true
+        return
+      }
+      this.top = new TopLevelWriter(fragment, placement)
+    }
+    this.top.setEdges({ leading: /^[ \t]+[^ \t\n]/.test(text), trailing: final && /[^ \t\n][ \t]+$/.test(text) })
+    if (step.completed !== null) this.top.commit(scope, step.completed)
+    this.top.reconcile(scope, step.tail)
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The writer's top-level blocks: the in-progress ones it still reconciles,
+ * and the position after the last completed one.
+ *
+ * Output block 0 is special: when it is a paragraph and the anchor is in a
+ * live paragraph or heading, its inline content goes into that textblock at
+ * the anchor, and the following blocks go after the anchor's top-level block.
+ * Completed blocks are forgotten (only the position after them is kept), so
+ * they are never revisited.
+ *
+ * Continuing a sentence, a model often starts with a space (" sat on the
+ * mat."), which markdown would drop; inline, that space is the word gap, so
+ * it is kept (and so is a trailing one when the whole answer is that one
+ * paragraph, as when filling in the middle of a sentence).
+ */
+import type { JSONContent } from '@tiptap/core'
+import type * as Y from 'yjs'
+import { createBlock, hostNode, isNodeGone, lastPosition, reconcileBlock, removeBlock, type WrittenNode } from './blockMirror.ts'
+import { InlineMirror } from './inlineMirror.ts'
+import type { Placement } from './placement.ts'
+import type { WriteScope } from './scope.ts'
+import { idOf } from './yjsItems.ts'
+
+export interface EdgeSpaces {
+  /** The text starts with spaces before its first word. */
+  readonly leading: boolean
+  /** The text is complete and ends with spaces after its last word. */
+  readonly trailing: boolean
+}
+
+export class TopLevelWriter {
+  private readonly nodes: WrittenNode[] = []
+  private committedBlocks = 0
+  private startAfter: Y.ID | null
+  private caretPos: Y.RelativePosition | null = null
+  private edges: EdgeSpaces = { leading: false, trailing: false }
+
+  constructor(
+    private readonly fragment: Y.XmlFragment,
+    private readonly placement: Placement,
+  ) {
+    this.startAfter = placement.topAfter
+  }
+
+  setEdges(edges: EdgeSpaces): void {
+    this.edges = edges
+  }
+
+  /** Brings the in-progress blocks to `desired`. */
+  reconcile(scope: WriteScope, desired: readonly JSONContent[]): void {
+    this.sync(scope, desired, false)
+    this.updateCaret()
+  }
+
+  /**
+   * The first in-progress blocks became final as `completed`: write them
+   * exactly, then forget them and keep only the place after them. Blocks
+   * after them stay in progress.
+   */
+  commit(scope: WriteScope, completed: readonly JSONContent[]): void {
+    this.sync(scope, completed, true)
+    this.updateCaret()
+    const done = this.nodes.splice(0, completed.length)
+    const last = done[done.length - 1]
+    if (last !== undefined) this.startAfter = this.after(last)
+    this.committedBlocks += done.length
+  }
+
+  /** Matches nodes to `desired` by position; `keepRest` leaves nodes past the end alone. */
+  private sync(scope: WriteScope, desired: readonly JSONContent[], keepRest: boolean): void {
+    let i = 0
+    for (; i < desired.length && i < this.nodes.length; i++) {
+      const node = this.nodes[i] as WrittenNode
+      const json = desired[i] as JSONContent
+      if (isNodeGone(node)) continue
+      if (node.type !== json.type || node.own === this.wantsInline(i, json)) break
+      reconcileBlock(scope, node, node.own ? json : this.inlineJson(json, desired.length))
+    }
+    if (i < desired.length || !keepRest) for (const stale of this.nodes.splice(i)) removeBlock(scope, stale)
+    for (; i < desired.length; i++) this.nodes.splice(i, 0, this.create(scope, i, desired[i] as JSONContent, desired.length))
+  }
+
+  /** The first paragraph as it goes inline, with the word gaps markdown dropped. */
+  private inlineJson(json: JSONContent, blocks: number): JSONContent {
+    const space: JSONContent = { type: 'text', text: ' ' }
+    const content = json.content ?? []
+    const sole = this.committedBlocks === 0 && blocks === 1
+    return {
+      ...json,
+      content: [...(this.edges.leading ? [space] : []), ...content, ...(this.edges.trailing && sole ? [space] : [])],
+    }
+  }
+
+  caret(): Y.RelativePosition | null {
+    return this.caretPos
+  }
+
+  private wantsInline(index: number, json: JSONContent): boolean {
+    return this.committedBlocks === 0 && index === 0 && json.type === 'paragraph' && this.placement.inline !== null
+  }
+
+  private after(node: WrittenNode): Y.ID | null {
+    return node.own ? idOf(node.el) : this.placement.topAfter
+  }
+
+  private create(scope: WriteScope, index: number, json: JSONContent, blocks: number): WrittenNode {
+    const inline = this.placement.inline
+    if (inline !== null && this.wantsInline(index, json)) {
+      return hostNode(scope, inline.block, new InlineMirror(inline.start), this.inlineJson(json, blocks))
+    }
+    const prev = this.nodes[index - 1]
+    return createBlock(scope, json, this.fragment, prev === undefined ? this.startAfter : this.after(prev))
+  }
+
+  private updateCaret(): void {
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const pos = lastPosition(this.nodes[i] as WrittenNode)
+      if (pos !== null) {
+        this.caretPos = pos
+        return
+      }
+    }
+  }
+}
