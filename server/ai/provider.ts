@@ -61,10 +61,21 @@ export function createModelClient(config: AiProviderConfig): ModelClient {
           }
         }
       } catch (err) {
-        throw toFailure(err)
+        throw midStreamFailure(err)
       }
     },
   }
+}
+
+/**
+ * A failure after tokens started flowing. Errors that are not the API's own
+ * (undici's bare "terminated", ECONNRESET) mean the connection was cut, so
+ * say that rather than echo the socket library's word for it.
+ */
+function midStreamFailure(err: unknown): Error {
+  if (err instanceof AiFailure || err instanceof OpenAI.APIError) return toFailure(err)
+  const detail = (err as Error)?.message ?? String(err)
+  return new AiFailure('upstream_error', `The connection to the model endpoint was lost mid-stream (${detail}). The partial text can be discarded.`)
 }
 
 export function toFailure(err: unknown): Error {

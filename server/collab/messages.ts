@@ -13,7 +13,7 @@ import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 
 export const MessageType = {
   Sync: 0,
@@ -89,9 +89,9 @@ export function decodeMessage(data: Uint8Array): IncomingMessage {
       case MessageType.Sync: {
         const step = decoding.readVarUint(d)
         const payload = decoding.readVarUint8Array(d)
-        if (step === SyncStep.Step1) msg = { type: 'syncStep1', stateVector: payload }
-        else if (step === SyncStep.Step2) msg = { type: 'syncStep2', update: payload }
-        else if (step === SyncStep.Update) msg = { type: 'update', update: payload }
+        if (step === SyncStep.Step1) msg = { type: 'syncStep1', stateVector: checked(payload, Y.decodeStateVector, 'state vector') }
+        else if (step === SyncStep.Step2) msg = { type: 'syncStep2', update: checked(payload, Y.decodeUpdate, 'update') }
+        else if (step === SyncStep.Update) msg = { type: 'update', update: checked(payload, Y.decodeUpdate, 'update') }
         else throw new ProtocolError(`unknown sync message type ${step}`)
         break
       }
@@ -112,6 +112,22 @@ export function decodeMessage(data: Uint8Array): IncomingMessage {
     if (err instanceof ProtocolError) throw err
     throw new ProtocolError(`malformed frame: ${(err as Error).message}`)
   }
+}
+
+/**
+ * Decode a Yjs payload once before the room uses it. Both checks matter:
+ * Yjs integrates an update's structs before it reads the delete set, so a
+ * truncated update would be half applied (then stored and broadcast) before
+ * throwing; and a malformed state vector throws while the room encodes its
+ * answer, outside any handler that could close the socket.
+ */
+function checked(payload: Uint8Array, decode: (bytes: Uint8Array) => unknown, what: string): Uint8Array {
+  try {
+    decode(payload)
+  } catch (err) {
+    throw new ProtocolError(`malformed ${what}: ${(err as Error).message}`)
+  }
+  return payload
 }
 
 /** Awareness update layout: count, then (clientId, clock, JSON state) per entry. */

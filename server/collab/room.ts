@@ -202,6 +202,9 @@ export class Room {
     // editor shows them locally only; the next sync puts them right.
     if (conn.readOnly) return
     if (!this.writable) {
+      // A reconnecting client's SyncStep2 is often empty (it has nothing we
+      // lack); that is no write, so it must not cost the client its socket.
+      if (isEmptyUpdate(update)) return
       // The client keeps its edit and resends it after reconnecting.
       conn.close(CloseCode.StorageUnavailable)
       return
@@ -296,4 +299,9 @@ export class Room {
   private checkIdle(): void {
     if (!this.closed && this.isIdle) this.opts.onIdle(this)
   }
+}
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update)
+  return structs.length === 0 && ds.clients.size === 0
 }

@@ -38,13 +38,14 @@ export function shareRoutes(ctx: ServerContext) {
     .post('/tokens/revoke', async (c) => {
       const caller = await identify(c, ctx)
       const { token } = await jsonBody(c, RevokeBody)
-      let target: { doc?: unknown; jti?: unknown; exp?: unknown }
+      let target: { doc?: unknown; jti?: unknown; exp?: unknown } | null
       try {
         target = decode(token).payload as typeof target
       } catch {
         throw new ApiError(400, 'bad_request', 'not a token')
       }
-      if (typeof target.jti !== 'string' || typeof target.doc !== 'string' || typeof target.exp !== 'number') throw new ApiError(400, 'bad_request', 'not a token of this server')
+      // The payload is any JSON the sender chose: null, a number, an array.
+      if (typeof target !== 'object' || target === null || typeof target.jti !== 'string' || typeof target.doc !== 'string' || typeof target.exp !== 'number') throw new ApiError(400, 'bad_request', 'not a token of this server')
       // Only an owner of the token's document (or of all documents) may revoke it.
       const coversTarget = target.doc === '*' ? caller.doc === '*' : grantCovers(caller, target.doc)
       if (!coversTarget || !roleAtLeast(caller.role, 'owner')) throw new ApiError(403, 'forbidden', "only an owner of the token's document can revoke it")

@@ -2,7 +2,8 @@
  * A local OpenAI-compatible server for tests. It streams genuine
  * `chat.completion.chunk` events over SSE, and each request follows a script
  * the test sets: the tokens, their pacing, an error status, a stall, a
- * stream that ends without a finish reason, or a pause until released.
+ * stream that ends without a finish reason, a connection dropped mid-stream,
+ * or a pause until released.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -18,6 +19,8 @@ export interface Script {
   stallAfter?: number
   /** End the stream after the tokens without a finish_reason chunk. */
   noFinish?: boolean
+  /** Destroy the TCP connection after this many tokens, mid-stream (no finish, no [DONE]). */
+  dropAfter?: number
   /** Pause after this many tokens until `release()` is called. */
   pauseAfter?: number
   finishReason?: string
@@ -91,6 +94,13 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     for (let i = 0; i < tokens.length; i++) {
       if (aborted) return
       if (script.stallAfter !== undefined && i >= script.stallAfter) return // hold the connection open, silent
+      if (script.dropAfter !== undefined && i >= script.dropAfter) {
+        // What a crashed model server or a cut network looks like to the
+        // client. The short wait lets the tokens already written reach it.
+        await new Promise((r) => setTimeout(r, 20))
+        res.socket?.destroy()
+        return
+      }
       if (script.pauseAfter !== undefined && i === script.pauseAfter && !released) await new Promise<void>((r) => releaseWaiters.push(r))
       if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs))
       if (aborted) return
