@@ -13,6 +13,9 @@ interface AiPanelProps {
 /** The requester's AI job: progress with Stop, then Accept / Discard, or the error. */
 export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
   const discardRef = useRef<HTMLButtonElement>(null)
+  /** Accept when finished, Keep / Dismiss when failed: where focus goes after Stop. */
+  const settleRef = useRef<HTMLButtonElement>(null)
+  const stopHadFocus = useRef(false)
   const [hinted, setHinted] = useState(0)
   const hintId = useId()
 
@@ -30,6 +33,11 @@ export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
     settledBefore.current = view.phase
     // After Accept / Discard the panel disappears; keep focus somewhere useful.
     if (view.phase === 'idle' && was !== 'idle' && document.activeElement === document.body) onReturnFocus()
+    // Stop's button unmounts once the job ends; keep a keyboard user in the panel.
+    if ((view.phase === 'finished' || view.phase === 'failed') && stopHadFocus.current) {
+      stopHadFocus.current = false
+      if (document.activeElement === document.body) settleRef.current?.focus()
+    }
   }, [view.phase, onReturnFocus])
 
   if (view.phase === 'idle') return null
@@ -71,7 +79,10 @@ export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
             className="button"
             data-testid="ai-stop"
             disabled={view.busy === 'cancel'}
-            onClick={() => void controller.stop()}
+            onClick={(event) => {
+              stopHadFocus.current = document.activeElement === event.currentTarget
+              void controller.stop()
+            }}
           >
             {view.busy === 'cancel' ? 'Stopping…' : 'Stop'}
           </button>
@@ -91,6 +102,7 @@ export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
         )}
         {view.phase === 'finished' && (
           <button
+            ref={settleRef}
             type="button"
             className="button button--primary"
             data-testid="ai-accept"
@@ -101,7 +113,7 @@ export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
           </button>
         )}
         {view.phase === 'failed' && (
-          <button type="button" className="button button--ghost" data-testid="ai-dismiss" onClick={() => void controller.dismiss()}>
+          <button ref={settleRef} type="button" className="button button--ghost" data-testid="ai-dismiss" onClick={() => void controller.dismiss()}>
             {canDiscard(view) ? 'Keep' : 'Dismiss'}
           </button>
         )}
