@@ -49,6 +49,8 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
     {
       immediatelyRender: true,
       editable: !readOnly,
+      // Opening a document (a new one especially) means writing in it.
+      autofocus: readOnly ? false : 'start',
       // Toolbar and menus subscribe to exactly what they show (useEditorState).
       shouldRerenderOnTransaction: false,
       extensions: editorExtensions({ session, identity, aiHandlers }),
