@@ -22,6 +22,7 @@ import { RoomPersistence } from './persistence.ts'
 import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type IncomingMessage } from './messages.ts'
 import type { RoomSocket } from './socket.ts'
 import { documentTitle } from './title.ts'
+import { mergeMany } from './mergeUpdates.ts'
 
 export interface RoomOptions {
   docId: string
@@ -91,7 +92,7 @@ export class Room {
       const { snapshot, updates, lastSeq } = result.doc
       const parts = snapshot ? [snapshot, ...updates] : updates
       // One merged update applies far faster than thousands of small ones.
-      if (parts.length > 0) Y.applyUpdate(room.doc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), LOAD_ORIGIN)
+      if (parts.length > 0) Y.applyUpdate(room.doc, mergeMany(parts), LOAD_ORIGIN)
       room.persistence.loaded(lastSeq, updates.length)
       room.sizeBytes = parts.reduce((n, p) => n + p.byteLength, 0)
       room.lastTitle = documentTitle(room.fragment)
