@@ -5,6 +5,10 @@ import { WebsocketProvider } from 'y-websocket'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
 import { waitFor } from './wait.ts'
 
+// Each y-websocket provider in Node adds a process 'exit' listener; tests
+// with dozens of clients would otherwise print leak warnings.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 1000))
+
 export interface TestClient {
   doc: Y.Doc
   provider: WebsocketProvider
