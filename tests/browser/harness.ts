@@ -9,6 +9,7 @@
  * printed reason, but in CI (`CI` set) it must run, so it fails instead.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
@@ -145,9 +146,15 @@ export async function closeAll(people: Person[]): Promise<void> {
 /** A window size that frames a short document without much empty page (docs/screenshots). */
 export const SCREENSHOT_VIEWPORT = { width: 1100, height: 500 } as const
 
+/**
+ * Screenshots go to docs/screenshots (the README's) with
+ * `UPDATE_SCREENSHOTS=1 npm test`; otherwise to a temp folder, so that a
+ * plain test run leaves the working tree clean.
+ */
 export function screenshotPath(name: string): string {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true })
-  return path.join(SCREENSHOT_DIR, name)
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? SCREENSHOT_DIR : path.join(os.tmpdir(), 'quill-screenshots')
+  fs.mkdirSync(dir, { recursive: true })
+  return path.join(dir, name)
 }
 
 export interface BrowserSuite {
