@@ -1,6 +1,7 @@
 import { CloseCode, CLOSE_REASONS, type CloseCodeValue } from '../../shared/closeCodes.ts'
 import type { ConnectionOrigin } from './origins.ts'
 import type { RoomSocket } from './socket.ts'
+import type { SharedFrame } from './sharedFrame.ts'
 
 export interface ConnectionOptions {
   /** Viewers receive the document and awareness; their updates are dropped. */
@@ -35,12 +36,23 @@ export class Connection {
    * state vector, and keeps the server's memory bounded.
    */
   send(data: Uint8Array): void {
-    if (this.closed) return
+    if (this.writable()) this.socket.send(data)
+  }
+
+  /** Send a broadcast message that every recipient shares. */
+  sendShared(frame: SharedFrame): void {
+    if (!this.writable()) return
+    if (this.socket.sendFramed) this.socket.sendFramed(frame.wire())
+    else this.socket.send(frame.data)
+  }
+
+  private writable(): boolean {
+    if (this.closed) return false
     if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer)
-      return
+      return false
     }
-    this.socket.send(data)
+    return true
   }
 
   close(code: CloseCodeValue, reason: string = CLOSE_REASONS[code]): void {

@@ -23,6 +23,7 @@ import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encod
 import type { RoomSocket } from './socket.ts'
 import { documentTitle } from './title.ts'
 import { mergeMany } from './mergeUpdates.ts'
+import { SharedFrame } from './sharedFrame.ts'
 
 export interface RoomOptions {
   docId: string
@@ -257,8 +258,8 @@ export class Room {
     // Encode once, send the same buffer to everyone, after it is stored.
     void this.persistence.write(update).then(() => {
       if (this.closed && this.connections.size === 0) return
-      const frame = encodeUpdate(update)
-      for (const c of this.connections) if (c !== sender) c.send(frame)
+      const frame = new SharedFrame(encodeUpdate(update))
+      for (const c of this.connections) if (c !== sender) c.sendShared(frame)
     })
     this.scheduleTitle()
   }
@@ -272,8 +273,8 @@ export class Room {
     // Sent to the sender too: y-websocket clients treat 30 s without any
     // message as a dead socket, and a lone client's echoed renewals keep it
     // alive.
-    const frame = encodeAwareness(this.awareness, changed)
-    for (const c of this.connections) c.send(frame)
+    const frame = new SharedFrame(encodeAwareness(this.awareness, changed))
+    for (const c of this.connections) c.sendShared(frame)
   }
 
   private scheduleTitle(): void {

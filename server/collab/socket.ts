@@ -4,6 +4,11 @@
  */
 export interface RoomSocket {
   send(data: Uint8Array): void
+  /**
+   * Optional fast path for broadcasts: write an already framed WebSocket
+   * message as is. Sockets without it get `send(data)`.
+   */
+  sendFramed?(wire: Buffer): void
   close(code: number, reason: string): void
   /** Bytes queued but not yet written to the network. */
   readonly bufferedAmount: number

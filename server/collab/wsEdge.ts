@@ -199,9 +199,21 @@ function toUint8Array(data: RawData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 }
 
+/** `ws` keeps its TCP socket here; stable across ws 7 and 8. */
+type WsWithSocket = WebSocket & { _socket?: import('node:net').Socket }
+
 function wsAdapter(ws: WebSocket) {
+  const raw = (ws as WsWithSocket)._socket
   return {
     send: (data: Uint8Array) => ws.send(data),
+    // Broadcasts are framed once by the room; writing the frame straight to
+    // the TCP socket is what ws.send would do (no compression, no masking on
+    // the server side), minus the per-socket framing.
+    sendFramed: raw
+      ? (wire: Buffer) => {
+          if (ws.readyState === ws.OPEN) raw.write(wire)
+        }
+      : undefined,
     close: (code: number, reason: string) => {
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason)
     },
