@@ -43,6 +43,15 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Arra
   return encoding.toUint8Array(e)
 }
 
+/** SyncStep2 carrying an already encoded update (e.g. stored state as is). */
+export function encodeSyncStep2FromUpdate(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.Sync)
+  encoding.writeVarUint(e, SyncStep.Step2)
+  encoding.writeVarUint8Array(e, update)
+  return encoding.toUint8Array(e)
+}
+
 export function encodeUpdate(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, MessageType.Sync)

@@ -30,8 +30,15 @@ export class RoomRegistry {
 
   constructor(private readonly opts: RegistryOptions) {}
 
-  /** The loaded room, or a shared load of it. */
+  /** The loaded room with its document built, for code that reads or writes it. */
   async acquire(docId: string): Promise<Room> {
+    const room = await this.acquireLazy(docId)
+    room.hydrate()
+    return room
+  }
+
+  /** The loaded room, or a shared load of it; its Y.Doc may still be hydrating. */
+  private async acquireLazy(docId: string): Promise<Room> {
     if (this.shuttingDown) throw new Error('server is shutting down')
     this.cancelUnload(docId)
     const existing = this.rooms.get(docId)
@@ -51,7 +58,7 @@ export class RoomRegistry {
   async join(docId: string, socket: RoomSocket, options: { readOnly: boolean }): Promise<{ room: Room; connection: Connection }> {
     // A room may close between the load and the join; then load it again.
     for (;;) {
-      const room = await this.acquire(docId)
+      const room = await this.acquireLazy(docId)
       if (!room.closed) return { room, connection: room.join(socket, options) }
     }
   }

@@ -19,7 +19,7 @@ import type { Logger } from '../log.ts'
 import { Connection, type ConnectionOptions } from './connection.ts'
 import { LOAD_ORIGIN, isTxOrigin, type TxOrigin } from './origins.ts'
 import { RoomPersistence } from './persistence.ts'
-import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type IncomingMessage } from './messages.ts'
+import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncStep2FromUpdate, encodeUpdate, ProtocolError, type IncomingMessage } from './messages.ts'
 import type { RoomSocket } from './socket.ts'
 import { documentTitle } from './title.ts'
 import { mergeMany } from './mergeUpdates.ts'
@@ -38,6 +38,12 @@ export interface RoomOptions {
   onStorageHealth?: (room: Room, failing: boolean) => void
 }
 
+/**
+ * Stored states at least this large are applied to the Y.Doc just after the
+ * first clients are answered (see `hydrate`).
+ */
+const LAZY_APPLY_BYTES = 256 * 1024
+
 export class DocumentDeletedError extends Error {
   override name = 'DocumentDeletedError'
 }
@@ -55,6 +61,8 @@ export class Room {
   private lastTitle = ''
   /** Stored size estimate: the last snapshot plus the updates since. */
   private sizeBytes = 0
+  /** Stored state not yet applied to `doc` (large documents, just loaded). */
+  private unhydrated: Uint8Array | null = null
   closed = false
 
   private constructor(readonly opts: RoomOptions) {
@@ -74,6 +82,7 @@ export class Room {
       log: opts.log,
       compactAfterUpdates: opts.compactAfterUpdates,
       snapshot: () => {
+        this.hydrate()
         const snap = Y.encodeStateAsUpdate(this.doc)
         this.sizeBytes = snap.byteLength
         return snap
@@ -92,13 +101,39 @@ export class Room {
     if (result.status === 'found') {
       const { snapshot, updates, lastSeq } = result.doc
       const parts = snapshot ? [snapshot, ...updates] : updates
-      // One merged update applies far faster than thousands of small ones.
-      if (parts.length > 0) Y.applyUpdate(room.doc, mergeMany(parts), LOAD_ORIGIN)
       room.persistence.loaded(lastSeq, updates.length)
       room.sizeBytes = parts.reduce((n, p) => n + p.byteLength, 0)
-      room.lastTitle = documentTitle(room.fragment)
+      // One merged update applies far faster than thousands of small ones.
+      if (parts.length > 0) room.unhydrated = mergeMany(parts)
+      if (room.sizeBytes < LAZY_APPLY_BYTES) room.hydrate()
+      else setImmediate(() => room.hydrate())
     }
     return room
+  }
+
+  get hydrated(): boolean {
+    return this.unhydrated === null
+  }
+
+  /**
+   * Apply the stored state to the Y.Doc. Building a Y.Doc from a large state
+   * takes far longer than reading it (a 100k-edit document: ~300 ms against
+   * a few ms), and a fresh client needs only the bytes: its SyncStep1 (an
+   * empty state vector) is answered with the stored state itself, which is
+   * exactly the diff it asked for. Anything that needs the document
+   * (another diff, an update, an AI job, an export) hydrates first; so does
+   * the next turn of the event loop. Clients that joined meanwhile get the
+   * server's SyncStep1 now.
+   */
+  hydrate(): void {
+    const state = this.unhydrated
+    if (!state || this.doc.isDestroyed) return
+    this.unhydrated = null
+    Y.applyUpdate(this.doc, state, LOAD_ORIGIN)
+    this.lastTitle = documentTitle(this.fragment)
+    if (this.connections.size === 0) return
+    const step1 = encodeSyncStep1(this.doc)
+    for (const c of this.connections) c.send(step1)
   }
 
   get docId(): string {
@@ -110,7 +145,8 @@ export class Room {
     if (this.closed) throw new Error('room is closed')
     const conn = new Connection(socket, { ...options, maxBufferedBytes: this.opts.maxBufferedBytes })
     this.connections.add(conn)
-    conn.send(encodeSyncStep1(this.doc))
+    // Before hydration the state vector is unknown; hydrate() sends it.
+    if (this.hydrated) conn.send(encodeSyncStep1(this.doc))
     const states = [...this.awareness.getStates().keys()]
     if (states.length > 0) conn.send(encodeAwareness(this.awareness, states))
     return conn
@@ -126,6 +162,13 @@ export class Room {
       this.opts.log.debug(`closing connection to ${this.docId}: ${(err as Error).message}`)
       conn.close(CloseCode.ProtocolError, (err as ProtocolError).message.slice(0, 120))
       return
+    }
+    if (!this.hydrated) {
+      if (msg.type === 'syncStep1' && Y.decodeStateVector(msg.stateVector).size === 0) {
+        conn.send(encodeSyncStep2FromUpdate(this.unhydrated!))
+        return
+      }
+      this.hydrate()
     }
     switch (msg.type) {
       case 'syncStep1':

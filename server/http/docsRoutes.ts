@@ -22,7 +22,11 @@ export function docsRoutes(ctx: ServerContext) {
     .get('/', async (c) => {
       const grant = await identify(c, ctx)
       const metas = (await store.list()).filter((m) => grantCovers(grant, m.id))
-      const body: DocListResponse = { docs: metas.map((m) => summary(m, registry.get(m.id) ? documentTitle(registry.get(m.id)!.fragment) : null)) }
+      const live = (id: string) => {
+        const room = registry.get(id)
+        return room?.hydrated ? documentTitle(room.fragment) : null
+      }
+      const body: DocListResponse = { docs: metas.map((m) => summary(m, live(m.id))) }
       return c.json(body)
     })
     .post('/', async (c) => {
