@@ -8,7 +8,7 @@ import { SharedFrame } from '../../server/collab/sharedFrame.ts'
 describe('SharedFrame', () => {
   it.each([0, 1, 125, 126, 127, 65535, 65536, 70000])('frames a %i-byte message exactly as ws does', (n) => {
     const data = Uint8Array.from({ length: n }, (_, i) => (i * 31) & 0xff)
-    const expected = Buffer.concat(Sender.frame(Buffer.from(data), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true }) ))
+    const expected = Buffer.concat(Sender.frame(Buffer.from(data), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true }))
     expect(Buffer.compare(new SharedFrame(data).wire(), expected)).toBe(0)
   })
 })
