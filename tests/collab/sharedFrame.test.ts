@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import ws from 'ws'
+import * as ws from 'ws'
 
 // ws exports its Sender at runtime; @types/ws does not declare it.
 const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }
