@@ -43,6 +43,7 @@ export interface RoomOptions {
  * first clients are answered (see `hydrate`).
  */
 const LAZY_APPLY_BYTES = 256 * 1024
+const HYDRATE_DELAY_MS = 100
 
 export class DocumentDeletedError extends Error {
   override name = 'DocumentDeletedError'
@@ -63,6 +64,9 @@ export class Room {
   private sizeBytes = 0
   /** Stored state not yet applied to `doc` (large documents, just loaded). */
   private unhydrated: Uint8Array | null = null
+  private hydrateTimer: NodeJS.Timeout | null = null
+  /** The whole document encoded, for fresh clients; dropped on every change. */
+  private fullState: Uint8Array | null = null
   closed = false
 
   private constructor(readonly opts: RoomOptions) {
@@ -106,7 +110,12 @@ export class Room {
       // One merged update applies far faster than thousands of small ones.
       if (parts.length > 0) room.unhydrated = mergeMany(parts)
       if (room.sizeBytes < LAZY_APPLY_BYTES) room.hydrate()
-      else setImmediate(() => room.hydrate())
+      else {
+        // Give the clients that triggered the load a moment to send their
+        // SyncStep1, so they are answered before the CPU-heavy build.
+        room.hydrateTimer = setTimeout(() => room.hydrate(), HYDRATE_DELAY_MS)
+        room.hydrateTimer.unref()
+      }
     }
     return room
   }
@@ -129,6 +138,9 @@ export class Room {
     const state = this.unhydrated
     if (!state || this.doc.isDestroyed) return
     this.unhydrated = null
+    if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
+    // The stored bytes are the full state: keep them for fresh clients.
+    this.fullState = state
     Y.applyUpdate(this.doc, state, LOAD_ORIGIN)
     this.lastTitle = documentTitle(this.fragment)
     if (this.connections.size === 0) return
@@ -163,13 +175,15 @@ export class Room {
       conn.close(CloseCode.ProtocolError, (err as ProtocolError).message.slice(0, 120))
       return
     }
-    if (!this.hydrated) {
-      if (msg.type === 'syncStep1' && Y.decodeStateVector(msg.stateVector).size === 0) {
-        conn.send(encodeSyncStep2FromUpdate(this.unhydrated!))
-        return
-      }
-      this.hydrate()
+    if (msg.type === 'syncStep1' && Y.decodeStateVector(msg.stateVector).size === 0) {
+      // A fresh client: its diff is the whole document, encoded once and
+      // shared until the document changes (or the stored bytes, before the
+      // Y.Doc is even built).
+      this.fullState ??= this.unhydrated ?? Y.encodeStateAsUpdate(this.doc)
+      conn.send(encodeSyncStep2FromUpdate(this.fullState))
+      return
     }
+    if (msg.type !== 'awareness' && msg.type !== 'queryAwareness') this.hydrate()
     switch (msg.type) {
       case 'syncStep1':
         conn.send(encodeSyncStep2(this.doc, msg.stateVector))
@@ -234,6 +248,8 @@ export class Room {
   /** Free memory without storing (the document was deleted). */
   destroy(): void {
     this.closed = true
+    if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
+    this.fullState = null
     if (this.titleTimer) clearTimeout(this.titleTimer)
     this.persistence.dispose()
     this.doc.off('update', this.onDocUpdate)
@@ -298,6 +314,7 @@ export class Room {
     // AI job's discard, whose origin is the job's Y.UndoManager.
     const sender = isTxOrigin(origin) && origin.kind === 'connection' ? origin.connection : null
     this.sizeBytes += update.byteLength
+    this.fullState = null
     // Encode once, send the same buffer to everyone, after it is stored.
     void this.persistence.write(update).then(() => {
       if (this.closed && this.connections.size === 0) return
