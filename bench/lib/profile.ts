@@ -83,7 +83,9 @@ export function summarizeProfile(file: string, topN = 25, windows?: readonly Tim
       idleUs += us
       continue
     }
-    const fn = functionName || '(anonymous)'
+    // Regular expressions are reported by their source; keep the table readable.
+    const name = functionName || '(anonymous)'
+    const fn = name.length > 60 ? `${name.slice(0, 57)}...` : name
     const where = location(url, lineNumber)
     const key = `${fn}@${where}`
     const e = byFn.get(key) ?? { fn, where, selfMs: 0, share: 0 }

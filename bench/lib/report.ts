@@ -3,6 +3,7 @@
  * `writeResult` stores the JSON in bench/results/<name>.json with the
  * machine and the run's mode, so every number can be traced to its run.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { machineInfo } from './proc.ts'
@@ -44,10 +45,25 @@ export function renderTable(t: Table): string {
   return [`**${t.title}**`, '', line(t.columns), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n')
 }
 
+/** The commit measured, and files of the server that differ from it (the tree is shared and changes). */
+export function sourceVersion(): { commit: string; uncommitted: string[] } {
+  const root = path.resolve(RESULTS_DIR, '../..')
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' })
+  try {
+    const uncommitted = git('status', '--porcelain', '--', 'server', 'shared', 'package.json', 'package-lock.json')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3))
+    return { commit: git('rev-parse', '--short', 'HEAD').trim(), uncommitted }
+  } catch {
+    return { commit: 'unknown', uncommitted: [] }
+  }
+}
+
 export function writeResult(name: string, mode: { quick: boolean; profile: boolean }, result: BenchResult): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true })
-  const file = path.join(RESULTS_DIR, `${name}${mode.quick ? '.quick' : ''}.json`)
-  const doc = { name, ...mode, finishedAt: new Date().toISOString(), machine: machineInfo(), ...result.data, tables: result.tables, notes: result.notes }
+  const file = path.join(RESULTS_DIR, `${name}${mode.quick ? '.quick' : ''}${mode.profile ? '.profile' : ''}.json`)
+  const doc = { name, ...mode, finishedAt: new Date().toISOString(), machine: machineInfo(), source: sourceVersion(), ...result.data, tables: result.tables, notes: result.notes }
   fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`)
   return file
 }
