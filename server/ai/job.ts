@@ -44,6 +44,7 @@ export interface AiJobOptions {
 }
 
 const AI_COLOR = '#7c3aed'
+const CARET_INTERVAL_MS = 250
 
 export class AiJob {
   readonly id: string
@@ -62,6 +63,7 @@ export class AiJob {
   private readonly releaseRoom: () => void
   private flushTimer: NodeJS.Timeout | null = null
   private lastFlush = 0
+  private lastCaretAt = 0
   private settled = false
   /** Resolves when the model stream has ended, however it ended. */
   readonly finished: Promise<void>
@@ -211,7 +213,14 @@ export class AiJob {
     this.lastFlush = Date.now()
     if (this.opts.room.closed) return
     this.writer.flush()
-    this.presence.moveCaret(this.writer.caret())
+    // The caret is an awareness broadcast to every peer; moving it on every
+    // flush doubled the socket writes of a job (see BENCHMARKS.md), and a
+    // caret that trails by up to 250 ms reads the same.
+    const now = Date.now()
+    if (now - this.lastCaretAt >= CARET_INTERVAL_MS) {
+      this.lastCaretAt = now
+      this.presence.moveCaret(this.writer.caret())
+    }
   }
 }
 
