@@ -4,6 +4,9 @@
  *   on open     send SyncStep1 (its state vector) and its awareness state
  *   SyncStep1   answer with SyncStep2 (its diff against the server's vector)
  *   SyncStep2   it is synced
+ *   awareness   entries newer than it knew are sent back to the server, as
+ *               a provider does: y-websocket re-broadcasts every awareness
+ *               change it applies, remote ones included
  *   every 15 s  renew its awareness state (y-protocols' outdatedTimeout / 2)
  * and answers pings (ws does). Its document is empty, so the frames are
  * built once: the server does the same work as for a real client, the load
@@ -68,6 +71,39 @@ interface Conn {
   opened: boolean
   synced: boolean
   renew: NodeJS.Timeout | null
+  /** Awareness clock per client id, as the provider's Awareness keeps it. */
+  clocks: Map<number, number>
+}
+
+/**
+ * The entries of an awareness update that are newer than `clocks`,
+ * re-encoded as the provider would send them back (or null if none are).
+ */
+function newerAwareness(update: Uint8Array, clocks: Map<number, number>): Uint8Array | null {
+  const d = decoding.createDecoder(update)
+  const n = decoding.readVarUint(d)
+  const fresh: [number, number, string][] = []
+  for (let i = 0; i < n; i++) {
+    const id = decoding.readVarUint(d)
+    const clock = decoding.readVarUint(d)
+    const state = decoding.readVarString(d)
+    if (clock > (clocks.get(id) ?? 0)) {
+      clocks.set(id, clock)
+      fresh.push([id, clock, state])
+    }
+  }
+  if (fresh.length === 0) return null
+  return frame((e) => {
+    encoding.writeVarUint(e, MSG_AWARENESS)
+    const inner = encoding.createEncoder()
+    encoding.writeVarUint(inner, fresh.length)
+    for (const [id, clock, state] of fresh) {
+      encoding.writeVarUint(inner, id)
+      encoding.writeVarUint(inner, clock)
+      encoding.writeVarString(inner, state)
+    }
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
+  })
 }
 
 const conns = new Set<Conn>()
@@ -79,7 +115,7 @@ function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: b
   let clock = 0
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false })
-    const conn: Conn = { ws, opened: false, synced: false, renew: null }
+    const conn: Conn = { ws, opened: false, synced: false, renew: null, clocks: new Map() }
     conns.add(conn)
     const timer = setTimeout(() => {
       reject(new Error('timeout'))
@@ -89,10 +125,12 @@ function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: b
       conn.opened = true
       status.open++
       ws.send(SYNC_STEP1)
-      ws.send(awarenessFrame(clientId, ++clock))
+      conn.clocks.set(clientId, ++clock)
+      ws.send(awarenessFrame(clientId, clock))
       status.awarenessSent++
       conn.renew = setInterval(() => {
-        ws.send(awarenessFrame(clientId, ++clock))
+        conn.clocks.set(clientId, ++clock)
+        ws.send(awarenessFrame(clientId, clock))
         status.awarenessSent++
       }, renewMs)
     })
@@ -101,7 +139,16 @@ function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: b
       status.framesIn++
       status.bytesIn += data.byteLength
       const d = decoding.createDecoder(data)
-      if (decoding.readVarUint(d) !== MSG_SYNC) return
+      const type = decoding.readVarUint(d)
+      if (type === MSG_AWARENESS) {
+        const echo = newerAwareness(decoding.readVarUint8Array(d), conn.clocks)
+        if (echo) {
+          ws.send(echo)
+          status.awarenessSent++
+        }
+        return
+      }
+      if (type !== MSG_SYNC) return
       const step = decoding.readVarUint(d)
       if (step === UPDATE && scanMarkers) {
         for (const m of data.toString('latin1').matchAll(MARKER)) probeLatencies.push(at - Number(m[3]))
