@@ -76,8 +76,13 @@ export type IncomingMessage =
 export interface AwarenessEntry {
   clientId: number
   clock: number
-  /** null when the peer removes its state. */
-  state: unknown
+  /**
+   * The state as sent, still JSON. Most awareness frames a server receives
+   * are echoes of states it already has (a provider re-sends every change it
+   * applies), so the room parses only the entries it will apply
+   * (`parseAwarenessState`). "null" removes the peer's state.
+   */
+  json: string
 }
 
 export class ProtocolError extends Error {
@@ -147,9 +152,17 @@ function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(d)
     const clock = decoding.readVarUint(d)
-    const state: unknown = JSON.parse(decoding.readVarString(d))
-    entries.push({ clientId, clock, state })
+    entries.push({ clientId, clock, json: decoding.readVarString(d) })
   }
   if (decoding.hasContent(d)) throw new ProtocolError('trailing bytes in awareness update')
   return entries
+}
+
+/** The state of an awareness entry; throws `ProtocolError` for malformed JSON. */
+export function parseAwarenessState(entry: AwarenessEntry): unknown {
+  try {
+    return JSON.parse(entry.json)
+  } catch {
+    throw new ProtocolError(`malformed awareness state for client ${entry.clientId}`)
+  }
 }

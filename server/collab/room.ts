@@ -19,7 +19,7 @@ import type { Logger } from '../log.ts'
 import { Connection, type ConnectionOptions } from './connection.ts'
 import { LOAD_ORIGIN, isTxOrigin, type TxOrigin } from './origins.ts'
 import { RoomPersistence } from './persistence.ts'
-import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncStep2FromUpdate, encodeUpdate, ProtocolError, type IncomingMessage } from './messages.ts'
+import { decodeMessage, parseAwarenessState, type AwarenessEntry, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncStep2FromUpdate, encodeUpdate, ProtocolError, type IncomingMessage } from './messages.ts'
 import type { RoomSocket } from './socket.ts'
 import { documentTitle } from './title.ts'
 import { mergeMany } from './mergeUpdates.ts'
@@ -44,6 +44,8 @@ export interface RoomOptions {
  */
 const LAZY_APPLY_BYTES = 256 * 1024
 const HYDRATE_DELAY_MS = 100
+/** Awareness changes within this window are broadcast in one frame. */
+const AWARENESS_BATCH_MS = 50
 
 export class DocumentDeletedError extends Error {
   override name = 'DocumentDeletedError'
@@ -67,6 +69,10 @@ export class Room {
   private hydrateTimer: NodeJS.Timeout | null = null
   /** The whole document encoded, for fresh clients; dropped on every change. */
   private fullState: Uint8Array | null = null
+  /** Awareness client ids changed since the last broadcast. */
+  private readonly pendingAwareness = new Set<number>()
+  private awarenessTimer: NodeJS.Timeout | null = null
+  private lastAwarenessFlush = -Infinity
   closed = false
 
   private constructor(readonly opts: RoomOptions) {
@@ -251,6 +257,7 @@ export class Room {
     if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
     this.fullState = null
     if (this.titleTimer) clearTimeout(this.titleTimer)
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer)
     this.persistence.dispose()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
@@ -285,9 +292,24 @@ export class Room {
   }
 
   private applyAwareness(conn: Connection, msg: Extract<IncomingMessage, { type: 'awareness' }>): void {
-    for (const { clientId } of msg.clients) {
+    // Skip what the room already has before parsing anything: y-websocket
+    // providers send back every awareness change they apply, so each
+    // broadcast to N clients returns N - 1 echoes, all of them stale.
+    const fresh = msg.clients.filter((entry) => this.isNewAwareness(entry))
+    if (fresh.length === 0) return
+    const states: unknown[] = []
+    try {
+      for (const entry of fresh) states.push(parseAwarenessState(entry))
+    } catch (err) {
+      conn.close(CloseCode.ProtocolError, (err as ProtocolError).message.slice(0, 120))
+      return
+    }
+    for (const { clientId } of fresh) {
       const owner = this.awarenessOwners.get(clientId)
-      if (owner && owner !== conn) {
+      // A state present without an owner is one the room publishes itself
+      // (an AI job's caret): nobody may take it over, or the AI caret would
+      // vanish for everyone when that connection closes.
+      if ((owner && owner !== conn) || (!owner && this.awareness.states.has(clientId))) {
         // Refused: a connection may only speak for the ids it introduced.
         // Not closed, because a client that reconnects before the server saw
         // its old socket die legitimately reuses its id; its next renewal
@@ -296,16 +318,25 @@ export class Room {
         return
       }
     }
-    for (const { clientId, state } of msg.clients) {
-      if (state === null) {
+    fresh.forEach(({ clientId }, i) => {
+      if (states[i] === null) {
         this.awarenessOwners.delete(clientId)
         conn.awarenessIds.delete(clientId)
       } else if (!this.awarenessOwners.has(clientId)) {
         this.awarenessOwners.set(clientId, conn)
         conn.awarenessIds.add(clientId)
       }
-    }
+    })
+    // Stale entries in the same frame are skipped by y-protocols itself.
     awarenessProtocol.applyAwarenessUpdate(this.awareness, msg.update, conn.origin)
+  }
+
+  /** y-protocols' own rule for whether an entry changes anything. */
+  private isNewAwareness(entry: AwarenessEntry): boolean {
+    const known = this.awareness.meta.get(entry.clientId)
+    if (!known || known.clock < entry.clock) return true
+    // Same clock: only a removal of a state we still hold counts.
+    return known.clock === entry.clock && this.awareness.states.has(entry.clientId) && entry.json.trim() === 'null'
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -328,12 +359,33 @@ export class Room {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     _origin: unknown,
   ): void => {
-    const changed = added.concat(updated, removed)
-    if (changed.length === 0 || this.connections.size === 0) return
+    for (const id of added) this.pendingAwareness.add(id)
+    for (const id of updated) this.pendingAwareness.add(id)
+    for (const id of removed) this.pendingAwareness.add(id)
+    if (this.pendingAwareness.size === 0 || this.awarenessTimer) return
+    // The first change goes out at once; changes within the next
+    // AWARENESS_BATCH_MS share one frame. Every renewal, cursor move, join
+    // and leave would otherwise be one write per connection: N^2 writes per
+    // renewal round, and a storm when every client reconnects at once.
+    const wait = this.lastAwarenessFlush + AWARENESS_BATCH_MS - performance.now()
+    if (wait <= 0) this.flushAwareness()
+    else {
+      this.awarenessTimer = setTimeout(this.flushAwareness, wait)
+      this.awarenessTimer.unref()
+    }
+  }
+
+  private readonly flushAwareness = (): void => {
+    this.awarenessTimer = null
+    this.lastAwarenessFlush = performance.now()
+    if (this.pendingAwareness.size === 0 || this.awareness.doc.isDestroyed) return
+    const ids = [...this.pendingAwareness]
+    this.pendingAwareness.clear()
+    if (this.connections.size === 0) return
     // Sent to the sender too: y-websocket clients treat 30 s without any
     // message as a dead socket, and a lone client's echoed renewals keep it
-    // alive.
-    const frame = new SharedFrame(encodeAwareness(this.awareness, changed))
+    // alive. Encoded at flush time, so each id carries its latest state.
+    const frame = new SharedFrame(encodeAwareness(this.awareness, ids))
     for (const c of this.connections) c.sendShared(frame)
   }
 
