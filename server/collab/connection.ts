@@ -16,7 +16,8 @@ export interface ConnectionOptions {
  */
 export class Connection {
   readonly origin: ConnectionOrigin
-  readonly awarenessIds = new Set<number>()
+  /** Created on first use: most connections of an idle room never need it. */
+  private ownIds: Set<number> | null = null
   closed = false
 
   constructor(
@@ -24,6 +25,15 @@ export class Connection {
     readonly options: ConnectionOptions,
   ) {
     this.origin = { kind: 'connection', connection: this }
+  }
+
+  /** The awareness client ids this connection introduced. */
+  get awarenessIds(): Set<number> {
+    return (this.ownIds ??= new Set())
+  }
+
+  get hasAwarenessIds(): boolean {
+    return this.ownIds !== null && this.ownIds.size > 0
   }
 
   get readOnly(): boolean {
@@ -42,7 +52,7 @@ export class Connection {
   /** Send a broadcast message that every recipient shares. */
   sendShared(frame: SharedFrame): void {
     if (!this.writable()) return
-    if (this.socket.sendFramed) this.socket.sendFramed(frame.wire())
+    if (this.socket.sendShared) this.socket.sendShared(frame)
     else this.socket.send(frame.data)
   }
 

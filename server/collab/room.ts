@@ -76,7 +76,9 @@ export class Room {
   closed = false
 
   private constructor(readonly opts: RoomOptions) {
-    this.doc = new Y.Doc({ gc: true })
+    // guid: the default is a fresh uuid (33 getRandomValues calls per room);
+    // a server doc has no subdocuments, so its guid is never used.
+    this.doc = new Y.Doc({ gc: true, guid: opts.docId })
     // A small client id: YATA orders concurrent inserts at the same position
     // by client id, lowest first, and browsers pick random 32-bit ids. So the
     // server's (the AI's) text wins the left side and a human typing at the
@@ -210,7 +212,7 @@ export class Room {
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return
     conn.closed = true
-    if (conn.awarenessIds.size > 0) {
+    if (conn.hasAwarenessIds) {
       const ids = [...conn.awarenessIds]
       for (const id of ids) this.awarenessOwners.delete(id)
       awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn.origin)
@@ -321,7 +323,7 @@ export class Room {
     fresh.forEach(({ clientId }, i) => {
       if (states[i] === null) {
         this.awarenessOwners.delete(clientId)
-        conn.awarenessIds.delete(clientId)
+        if (conn.hasAwarenessIds) conn.awarenessIds.delete(clientId)
       } else if (!this.awarenessOwners.has(clientId)) {
         this.awarenessOwners.set(clientId, conn)
         conn.awarenessIds.add(clientId)

@@ -18,6 +18,7 @@ import type { RoomRegistry } from './registry.ts'
 import { DocumentDeletedError } from './room.ts'
 import type { Connection } from './connection.ts'
 import type { Room } from './room.ts'
+import { WsRoomSocket } from './wsSocket.ts'
 
 export const COLLAB_PATH = '/api/collab/'
 
@@ -41,13 +42,58 @@ export interface WsEdgeOptions {
 /** Longest a timer can wait in Node (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-interface Liveness {
-  alive: boolean
+/**
+ * What the edge keeps per socket, in one object with one set of shared
+ * listeners: with 10,000 sockets, per-socket closures and listener arrays
+ * are a measurable part of the memory per connection.
+ */
+class EdgeSocket {
+  alive = true
+  /** Frames that arrive while the room loads wait here, in order. */
+  early: Uint8Array[] | null = null
+  target: { room: Room; connection: Connection } | null = null
+  /** Set once admitted: counted against its address and document. */
+  admitted: { ip: string; docId: string } | null = null
+  token: { jti: string; expiry: NodeJS.Timeout | null } | null = null
+
+  constructor(
+    readonly edge: WsEdge,
+    readonly ws: WebSocket,
+  ) {}
+}
+
+const EDGE = Symbol('edgeSocket')
+type EdgeWs = WebSocket & { [EDGE]: EdgeSocket }
+const edgeOf = (ws: WebSocket): EdgeSocket => (ws as EdgeWs)[EDGE]
+
+function onPong(this: WebSocket): void {
+  edgeOf(this).alive = true
+}
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const s = edgeOf(this)
+  s.alive = true
+  if (!isBinary) {
+    closeWs(this, CloseCode.ProtocolError, 'text frames are not part of the protocol')
+    return
+  }
+  const bytes = toUint8Array(data)
+  if (s.target) s.target.room.receive(s.target.connection, bytes)
+  else (s.early ??= []).push(bytes)
+}
+
+function onClose(this: WebSocket): void {
+  const s = edgeOf(this)
+  s.edge.forget(s)
+}
+
+function onError(this: WebSocket, err: Error): void {
+  edgeOf(this).edge.debug('websocket error', err.message)
 }
 
 export class WsEdge {
   private readonly wss: WebSocketServer
-  private readonly live = new Map<WebSocket, Liveness>()
+  private readonly live = new Set<EdgeSocket>()
   private readonly perIp = new Map<string, number>()
   private readonly perDoc = new Map<string, number>()
   private readonly byToken = new Map<string, Set<WebSocket>>()
@@ -90,44 +136,32 @@ export class WsEdge {
   }
 
   private async onSocket(ws: WebSocket, req: IncomingMessage, url: URL): Promise<void> {
-    const liveness: Liveness = { alive: true }
-    this.live.set(ws, liveness)
-    ws.on('pong', () => (liveness.alive = true))
-    // Frames that arrive while the room loads wait here, in order.
-    const early: Uint8Array[] = []
-    let target: { room: Room; connection: Connection } | null = null
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      liveness.alive = true
-      if (!isBinary) {
-        closeWs(ws, CloseCode.ProtocolError, 'text frames are not part of the protocol')
-        return
-      }
-      const bytes = toUint8Array(data)
-      if (target) target.room.receive(target.connection, bytes)
-      else early.push(bytes)
-    })
-    ws.on('error', (err) => this.opts.log.debug('websocket error', err.message))
-    ws.on('close', () => {
-      this.live.delete(ws)
-      if (target) target.room.leave(target.connection)
-    })
+    const s = new EdgeSocket(this, ws)
+    ;(ws as EdgeWs)[EDGE] = s
+    this.live.add(s)
+    ws.on('pong', onPong)
+    ws.on('message', onMessage)
+    ws.on('error', onError)
+    ws.on('close', onClose)
 
     const docId = decodeDocId(url.pathname.slice(COLLAB_PATH.length))
     if (docId === null) return closeWs(ws, CloseCode.InvalidDocId)
     const decision: UpgradeDecision = this.opts.authorize ? await this.opts.authorize(req, docId, url) : { ok: true, readOnly: false }
     if (!decision.ok) return closeWs(ws, decision.code, decision.reason)
     if (ws.readyState !== ws.OPEN) return
-    if (!this.admit(ws, this.opts.clientIp(req), docId)) return closeWs(ws, CloseCode.TooManyConnections)
-    if (decision.token) this.trackToken(ws, decision.token)
+    if (!this.admit(s, this.opts.clientIp(req), docId)) return closeWs(ws, CloseCode.TooManyConnections)
+    if (decision.token) this.trackToken(s, decision.token)
 
     try {
-      const joined = await this.opts.registry.join(docId, wsAdapter(ws), { readOnly: decision.readOnly })
+      const joined = await this.opts.registry.join(docId, new WsRoomSocket(ws), { readOnly: decision.readOnly })
       if (ws.readyState !== ws.OPEN) {
         joined.room.leave(joined.connection)
         return
       }
-      target = joined
-      for (const bytes of early.splice(0)) joined.room.receive(joined.connection, bytes)
+      s.target = joined
+      const early = s.early ?? []
+      s.early = null
+      for (const bytes of early) joined.room.receive(joined.connection, bytes)
     } catch (err) {
       if (err instanceof DocumentDeletedError) return closeWs(ws, CloseCode.DocumentDeleted)
       // Never serve an empty document in place of one that failed to load.
@@ -136,43 +170,58 @@ export class WsEdge {
     }
   }
 
+  /** @internal The socket closed: undo everything the edge counted for it. */
+  forget(s: EdgeSocket): void {
+    if (!this.live.delete(s)) return
+    if (s.target) s.target.room.leave(s.target.connection)
+    if (s.admitted) {
+      decrement(this.perIp, s.admitted.ip)
+      decrement(this.perDoc, s.admitted.docId)
+    }
+    if (s.token) {
+      if (s.token.expiry) clearTimeout(s.token.expiry)
+      const set = this.byToken.get(s.token.jti)
+      set?.delete(s.ws)
+      if (set?.size === 0) this.byToken.delete(s.token.jti)
+    }
+  }
+
+  /** @internal */
+  debug(message: string, detail: string): void {
+    this.opts.log.debug(message, detail)
+  }
+
   /** Count the socket against its address and document, or refuse it. */
-  private admit(ws: WebSocket, ip: string, docId: string): boolean {
+  private admit(s: EdgeSocket, ip: string, docId: string): boolean {
     const ipCount = this.perIp.get(ip) ?? 0
     const docCount = this.perDoc.get(docId) ?? 0
     if (ipCount >= this.opts.maxConnectionsPerIp || docCount >= this.opts.maxConnectionsPerDoc) return false
     this.perIp.set(ip, ipCount + 1)
     this.perDoc.set(docId, docCount + 1)
-    ws.once('close', () => {
-      decrement(this.perIp, ip)
-      decrement(this.perDoc, docId)
-    })
+    s.admitted = { ip, docId }
     return true
   }
 
-  private trackToken(ws: WebSocket, token: { jti: string; exp: number }): void {
+  private trackToken(s: EdgeSocket, token: { jti: string; exp: number }): void {
     let set = this.byToken.get(token.jti)
     if (!set) this.byToken.set(token.jti, (set = new Set()))
-    set.add(ws)
+    set.add(s.ws)
     const ms = token.exp * 1000 - Date.now()
-    const timer = ms < MAX_TIMER_MS ? setTimeout(() => closeWs(ws, CloseCode.Unauthorized, 'token expired'), Math.max(0, ms)) : null
-    timer?.unref()
-    ws.once('close', () => {
-      if (timer) clearTimeout(timer)
-      set.delete(ws)
-      if (set.size === 0) this.byToken.delete(token.jti)
-    })
+    const expiry = ms < MAX_TIMER_MS ? setTimeout(() => closeWs(s.ws, CloseCode.Unauthorized, 'token expired'), Math.max(0, ms)) : null
+    expiry?.unref()
+    s.token = { jti: token.jti, expiry }
   }
 
   private pingAll(): void {
-    for (const [ws, l] of this.live) {
-      if (!l.alive) {
+    for (const s of this.live) {
+      const ws = s.ws
+      if (!s.alive) {
         // No pong since the last ping: the peer is gone or stuck. terminate()
         // skips the close handshake it could not answer anyway.
         ws.terminate()
         continue
       }
-      l.alive = false
+      s.alive = false
       ws.ping()
     }
   }
@@ -197,28 +246,4 @@ function toUint8Array(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-}
-
-/** `ws` keeps its TCP socket here; stable across ws 7 and 8. */
-type WsWithSocket = WebSocket & { _socket?: import('node:net').Socket }
-
-function wsAdapter(ws: WebSocket) {
-  const raw = (ws as WsWithSocket)._socket
-  return {
-    send: (data: Uint8Array) => ws.send(data),
-    // Broadcasts are framed once by the room; writing the frame straight to
-    // the TCP socket is what ws.send would do (no compression, no masking on
-    // the server side), minus the per-socket framing.
-    sendFramed: raw
-      ? (wire: Buffer) => {
-          if (ws.readyState === ws.OPEN) raw.write(wire)
-        }
-      : undefined,
-    close: (code: number, reason: string) => {
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason)
-    },
-    get bufferedAmount() {
-      return ws.bufferedAmount
-    },
-  }
 }
