@@ -24,6 +24,7 @@ import type { RoomSocket } from './socket.ts'
 import { documentTitle } from './title.ts'
 import { mergeMany } from './mergeUpdates.ts'
 import { SharedFrame } from './sharedFrame.ts'
+import { AwarenessBroadcast } from './awarenessBroadcast.ts'
 
 export interface RoomOptions {
   docId: string
@@ -44,8 +45,6 @@ export interface RoomOptions {
  */
 const LAZY_APPLY_BYTES = 256 * 1024
 const HYDRATE_DELAY_MS = 100
-/** Awareness changes within this window are broadcast in one frame. */
-const AWARENESS_BATCH_MS = 50
 
 export class DocumentDeletedError extends Error {
   override name = 'DocumentDeletedError'
@@ -69,10 +68,7 @@ export class Room {
   private hydrateTimer: NodeJS.Timeout | null = null
   /** The whole document encoded, for fresh clients; dropped on every change. */
   private fullState: Uint8Array | null = null
-  /** Awareness client ids changed since the last broadcast. */
-  private readonly pendingAwareness = new Set<number>()
-  private awarenessTimer: NodeJS.Timeout | null = null
-  private lastAwarenessFlush = -Infinity
+  private readonly awarenessBroadcast: AwarenessBroadcast
   closed = false
 
   private constructor(readonly opts: RoomOptions) {
@@ -102,7 +98,12 @@ export class Room {
       onHealthChange: (failing) => opts.onStorageHealth?.(this, failing),
     })
     this.doc.on('update', this.onDocUpdate)
-    this.awareness.on('update', this.onAwarenessUpdate)
+    // Sent to the sender too: y-websocket clients treat 30 s without any
+    // message as a dead socket, and a lone client's echoed renewals keep it
+    // alive.
+    this.awarenessBroadcast = new AwarenessBroadcast(this.awareness, (frame) => {
+      for (const c of this.connections) c.sendShared(frame)
+    })
   }
 
   /** Load from storage. Throws `DocumentDeletedError` for a deleted id. */
@@ -259,10 +260,9 @@ export class Room {
     if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
     this.fullState = null
     if (this.titleTimer) clearTimeout(this.titleTimer)
-    if (this.awarenessTimer) clearTimeout(this.awarenessTimer)
     this.persistence.dispose()
     this.doc.off('update', this.onDocUpdate)
-    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awarenessBroadcast.dispose()
     this.awareness.destroy()
     this.doc.destroy()
   }
@@ -355,40 +355,6 @@ export class Room {
       for (const c of this.connections) if (c !== sender) c.sendShared(frame)
     })
     this.scheduleTitle()
-  }
-
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
-  ): void => {
-    for (const id of added) this.pendingAwareness.add(id)
-    for (const id of updated) this.pendingAwareness.add(id)
-    for (const id of removed) this.pendingAwareness.add(id)
-    if (this.pendingAwareness.size === 0 || this.awarenessTimer) return
-    // The first change goes out at once; changes within the next
-    // AWARENESS_BATCH_MS share one frame. Every renewal, cursor move, join
-    // and leave would otherwise be one write per connection: N^2 writes per
-    // renewal round, and a storm when every client reconnects at once.
-    const wait = this.lastAwarenessFlush + AWARENESS_BATCH_MS - performance.now()
-    if (wait <= 0) this.flushAwareness()
-    else {
-      this.awarenessTimer = setTimeout(this.flushAwareness, wait)
-      this.awarenessTimer.unref()
-    }
-  }
-
-  private readonly flushAwareness = (): void => {
-    this.awarenessTimer = null
-    this.lastAwarenessFlush = performance.now()
-    if (this.pendingAwareness.size === 0 || this.awareness.doc.isDestroyed) return
-    const ids = [...this.pendingAwareness]
-    this.pendingAwareness.clear()
-    if (this.connections.size === 0) return
-    // Sent to the sender too: y-websocket clients treat 30 s without any
-    // message as a dead socket, and a lone client's echoed renewals keep it
-    // alive. Encoded at flush time, so each id carries its latest state.
-    const frame = new SharedFrame(encodeAwareness(this.awareness, ids))
-    for (const c of this.connections) c.sendShared(frame)
   }
 
   private scheduleTitle(): void {
