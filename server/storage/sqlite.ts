@@ -5,12 +5,19 @@
  * Durability: in WAL mode a committed transaction survives a process crash
  * (kill -9) with synchronous=NORMAL, because the WAL write reached the OS
  * before commit returned. FULL also survives power loss, at an fsync per
- * append. See SQLITE_SYNCHRONOUS in the README.
+ * commit. See SQLITE_SYNCHRONOUS in the README.
+ *
+ * Appends are group-committed: all appends of one event-loop turn share one
+ * transaction (`groupCommit.ts`, SQL in `sqliteAppends.ts`), and each resolves
+ * after that commit. Every other method on documents first commits what is
+ * queued, so operations still take effect in call order.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { DocDeletedError, DocExistsError, type DocMeta, type DocStore, type LoadResult } from './types.ts'
+import { GroupCommit } from './groupCommit.ts'
+import { SqliteAppends } from './sqliteAppends.ts'
+import { DocExistsError, type DocMeta, type DocStore, type LoadResult } from './types.ts'
 
 export interface SqliteStoreOptions {
   /** Folder for `docs.sqlite`; created if missing. */
@@ -53,6 +60,7 @@ interface DocRow {
 export class SqliteStore implements DocStore {
   private readonly db: Database.Database
   private readonly stmt
+  private readonly appends: GroupCommit
 
   constructor(options: SqliteStoreOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true })
@@ -64,11 +72,8 @@ export class SqliteStore implements DocStore {
     const db = this.db
     this.stmt = {
       insertDoc: db.prepare('INSERT INTO docs (id, created_at, updated_at) VALUES (?, ?, ?)'),
-      ensureDoc: db.prepare('INSERT OR IGNORE INTO docs (id, created_at, updated_at) VALUES (?, ?, ?)'),
-      touchDoc: db.prepare('UPDATE docs SET updated_at = ? WHERE id = ?'),
       getDoc: db.prepare<[string], { snapshot: Buffer | null; snapshot_seq: number }>('SELECT snapshot, snapshot_seq FROM docs WHERE id = ?'),
       getUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
-      appendUpdate: db.prepare('INSERT INTO updates (doc_id, data) VALUES (?, ?)'),
       setSnapshot: db.prepare('UPDATE docs SET snapshot = ?, snapshot_seq = max(snapshot_seq, ?) WHERE id = ?'),
       dropUpdates: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
       setTitle: db.prepare('UPDATE docs SET title = ? WHERE id = ?'),
@@ -82,17 +87,11 @@ export class SqliteStore implements DocStore {
       isRevoked: db.prepare<[string], { jti: string }>('SELECT jti FROM revoked_tokens WHERE jti = ?'),
       dropExpiredRevocations: db.prepare('DELETE FROM revoked_tokens WHERE expires_at < ?'),
     }
-  }
-
-  private readonly appendTx = (id: string, update: Uint8Array, now: number): number => {
-    if (this.stmt.isTombstoned.get(id)) throw new DocDeletedError(id)
-    this.stmt.ensureDoc.run(id, now, now)
-    const info = this.stmt.appendUpdate.run(id, update)
-    this.stmt.touchDoc.run(now, id)
-    return Number(info.lastInsertRowid)
+    this.appends = new GroupCommit(new SqliteAppends(db).commit)
   }
 
   async create(id: string, now: number): Promise<void> {
+    this.appends.flush()
     if (this.stmt.isTombstoned.get(id)) throw new DocExistsError(id)
     try {
       this.stmt.insertDoc.run(id, now, now)
@@ -103,6 +102,7 @@ export class SqliteStore implements DocStore {
   }
 
   async load(id: string): Promise<LoadResult> {
+    this.appends.flush()
     return this.db.transaction((): LoadResult => {
       if (this.stmt.isTombstoned.get(id)) return { status: 'deleted' }
       const row = this.stmt.getDoc.get(id)
@@ -119,11 +119,17 @@ export class SqliteStore implements DocStore {
     })()
   }
 
-  async append(id: string, update: Uint8Array, now: number): Promise<number> {
-    return this.db.transaction(this.appendTx)(id, update, now)
+  append(id: string, update: Uint8Array, now: number): Promise<number> {
+    return this.appends.append(id, [update], now)
+  }
+
+  async appendMany(id: string, updates: readonly Uint8Array[], now: number): Promise<number> {
+    if (updates.length === 0) return 0
+    return this.appends.append(id, updates, now)
   }
 
   async compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+    this.appends.flush()
     this.db.transaction(() => {
       this.stmt.setSnapshot.run(snapshot, uptoSeq, id)
       this.stmt.dropUpdates.run(id, uptoSeq)
@@ -131,19 +137,23 @@ export class SqliteStore implements DocStore {
   }
 
   async setTitle(id: string, title: string): Promise<void> {
+    this.appends.flush()
     this.stmt.setTitle.run(title, id)
   }
 
   async list(): Promise<DocMeta[]> {
+    this.appends.flush()
     return this.stmt.list.all().map(toMeta)
   }
 
   async meta(id: string): Promise<DocMeta | null> {
+    this.appends.flush()
     const row = this.stmt.meta.get(id)
     return row ? toMeta(row) : null
   }
 
   async delete(id: string): Promise<boolean> {
+    this.appends.flush()
     return this.db.transaction(() => {
       const existed = this.stmt.deleteDoc.run(id).changes > 0
       this.stmt.deleteUpdates.run(id)
@@ -163,6 +173,8 @@ export class SqliteStore implements DocStore {
   }
 
   async close(): Promise<void> {
+    // Commit what is queued rather than fail it; later appends are refused.
+    if (this.db.open) this.appends.flush()
     if (this.db.open) this.db.close()
   }
 }

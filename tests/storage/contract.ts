@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, beforeEach, afterEach } from 'vitest'
 import * as Y from 'yjs'
-import { DocExistsError, type DocStore } from '../../server/storage/types.ts'
+import { DocDeletedError, DocExistsError, type DocStore } from '../../server/storage/types.ts'
 
 export interface StoreFactory {
   name: string
@@ -107,6 +107,71 @@ export function storageContract(factory: StoreFactory): void {
       expect((await store.list()).map((m) => m.id)).not.toContain('gone')
       await expect(store.append('gone', update('y'), 2)).rejects.toThrow()
       expect(await store.delete('never-was')).toBe(false)
+    })
+
+    describe('appendMany', () => {
+      it('stores the updates in order after earlier ones and resolves with the last sequence number', async () => {
+        const zero = update('zero')
+        const first = await store.append('m', zero, 1)
+        const given = [update('one'), update('two'), update('three')]
+        const last = await store.appendMany('m', given, 2)
+        expect(last).toBeGreaterThan(first)
+        const loaded = await store.load('m')
+        if (loaded.status !== 'found') throw new Error('expected found')
+        expect(loaded.doc.lastSeq).toBe(last)
+        expect(loaded.doc.updates.map((u) => Array.from(u))).toEqual([zero, ...given].map((u) => Array.from(u)))
+        // A later append comes after the whole batch.
+        expect(await store.append('m', update('four'), 3)).toBeGreaterThan(last)
+      })
+
+      it('creates the record and touches updatedAt, as append does', async () => {
+        await store.appendMany('new', [update('a'), update('b')], 1000)
+        expect(await store.meta('new')).toMatchObject({ id: 'new', createdAt: 1000, updatedAt: 1000 })
+        await store.appendMany('new', [update('c')], 2000)
+        expect(await store.meta('new')).toMatchObject({ createdAt: 1000, updatedAt: 2000 })
+      })
+
+      it('keeps the bytes it was given, even if the caller reuses its buffers', async () => {
+        const bufs = [update('x'), update('y')]
+        const copies = bufs.map((b) => Array.from(b))
+        await store.appendMany('d', bufs, 1)
+        for (const b of bufs) b.fill(0)
+        const loaded = await store.load('d')
+        if (loaded.status !== 'found') throw new Error('expected found')
+        expect(loaded.doc.updates.map((u) => Array.from(u))).toEqual(copies)
+      })
+
+      it('refuses a deleted document, as append does, and stores nothing', async () => {
+        await store.append('gone', update('x'), 1)
+        await store.delete('gone')
+        await expect(store.appendMany('gone', [update('y'), update('z')], 2)).rejects.toBeInstanceOf(DocDeletedError)
+        await expect(store.append('gone', update('y'), 2)).rejects.toBeInstanceOf(DocDeletedError)
+        expect(await store.load('gone')).toEqual({ status: 'deleted' })
+      })
+
+      it('with an empty list stores nothing, creates no record, and resolves with 0', async () => {
+        expect(await store.appendMany('empty', [], 1)).toBe(0)
+        expect(await store.load('empty')).toEqual({ status: 'missing' })
+        expect(await store.meta('empty')).toBeNull()
+      })
+
+      it('appends requested together (not awaited one by one) are each stored in call order; a deleted document fails alone', async () => {
+        await store.append('gone', update('x'), 1)
+        await store.delete('gone')
+        const docs = ['r1', 'r2', 'gone', 'r3', 'r1']
+        const given = docs.map((id, i) => update(`${id}-${i}`))
+        const results = await Promise.allSettled(docs.map((id, i) => store.appendMany(id, [given[i]!], 10 + i)))
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+        expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(DocDeletedError)
+        const seqs = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value)
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+        expect(new Set(seqs).size).toBe(seqs.length)
+        const r1 = await store.load('r1')
+        if (r1.status !== 'found') throw new Error('expected found')
+        expect(r1.doc.updates.map((u) => Array.from(u))).toEqual([given[0]!, given[4]!].map((u) => Array.from(u)))
+        expect(r1.doc.lastSeq).toBe(seqs[3])
+        expect(await store.load('gone')).toEqual({ status: 'deleted' })
+      })
     })
 
     it('isolates documents from each other', async () => {
