@@ -2,6 +2,8 @@
  * A room's write path to storage. Updates are appended strictly in order;
  * `write()` resolves once the update is durable, and only then does the room
  * broadcast it, so no peer ever sees a change that a crash could lose.
+ * Everything queued while a write is in flight goes to storage in the next
+ * one, as one `appendMany` (one transaction), and resolves together.
  *
  * When storage fails (a full disk, a read-only folder) the update stays
  * queued in memory and is retried with backoff. The room keeps serving reads
@@ -38,6 +40,7 @@ export class RoomPersistence {
   private retryDelay: number
   private retryTimer: NodeJS.Timeout | null = null
   private idleWaiters: (() => void)[] = []
+  private disposed = false
   failing = false
   lastError: Error | null = null
 
@@ -71,19 +74,24 @@ export class RoomPersistence {
   private async drain(): Promise<void> {
     this.draining = true
     while (this.queue.length > 0) {
-      const head = this.queue[0]!
+      // Writes that arrive meanwhile wait in the queue for the next batch.
+      const batch = this.queue.slice()
       try {
-        this.lastSeq = await this.opts.store.append(this.opts.docId, head.update, Date.now())
+        this.lastSeq = await this.opts.store.appendMany(this.opts.docId, batch.map((p) => p.update), Date.now())
       } catch (err) {
-        this.fail(err as Error)
         this.draining = false
+        // Destroyed meanwhile (the document was deleted): nobody to retry for.
+        if (this.disposed) return
+        // The whole batch stays queued, in order, for the retry.
+        this.fail(err as Error)
         this.scheduleRetry()
         return
       }
-      this.queue.shift()
-      this.sinceCompaction++
+      this.queue.splice(0, batch.length)
+      // Updates, not batches: the log grows by one row per update.
+      this.sinceCompaction += batch.length
       if (this.failing) this.recover()
-      head.resolve()
+      for (const p of batch) p.resolve()
     }
     this.draining = false
     for (const w of this.idleWaiters.splice(0)) w()
@@ -153,6 +161,7 @@ export class RoomPersistence {
   }
 
   dispose(): void {
+    this.disposed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = null
   }
