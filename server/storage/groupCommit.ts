@@ -22,6 +22,12 @@ export interface AppendRequest {
   id: string
   updates: readonly Uint8Array[]
   now: number
+  /**
+   * A new title for the document, stored in the same commit. Rooms store
+   * their title about once a second while someone types; as a transaction
+   * of its own it would also cut every batch short.
+   */
+  title?: string
 }
 
 /** The sequence number of the request's last update, or the error that refused this request alone. */
@@ -42,9 +48,9 @@ export class GroupCommit {
   constructor(private readonly commit: CommitBatch) {}
 
   /** Queue the request for this turn's commit; resolves once it is committed. */
-  append(id: string, updates: readonly Uint8Array[], now: number): Promise<number> {
+  append(id: string, updates: readonly Uint8Array[], now: number, title?: string): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, updates, now, resolve, reject })
+      this.queue.push({ id, updates, now, title, resolve, reject })
       this.scheduled ??= setImmediate(this.flush)
     })
   }

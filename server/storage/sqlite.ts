@@ -76,7 +76,6 @@ export class SqliteStore implements DocStore {
       getUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
       setSnapshot: db.prepare('UPDATE docs SET snapshot = ?, snapshot_seq = max(snapshot_seq, ?) WHERE id = ?'),
       dropUpdates: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
-      setTitle: db.prepare('UPDATE docs SET title = ? WHERE id = ?'),
       list: db.prepare<[], DocRow>('SELECT id, title, created_at, updated_at FROM docs ORDER BY updated_at DESC'),
       meta: db.prepare<[string], DocRow>('SELECT id, title, created_at, updated_at FROM docs WHERE id = ?'),
       isTombstoned: db.prepare<[string], { id: string }>('SELECT id FROM tombstones WHERE id = ?'),
@@ -137,8 +136,8 @@ export class SqliteStore implements DocStore {
   }
 
   async setTitle(id: string, title: string): Promise<void> {
-    this.appends.flush()
-    this.stmt.setTitle.run(title, id)
+    // In call order with the appends, in the same commit.
+    await this.appends.append(id, [], Date.now(), title)
   }
 
   async list(): Promise<DocMeta[]> {

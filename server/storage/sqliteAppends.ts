@@ -15,6 +15,7 @@ export class SqliteAppends {
   private readonly isTombstoned
   private readonly upsertDoc
   private readonly insertUpdate
+  private readonly setTitle
   /** Prepared once: building a transaction function per call costs as much as a statement. */
   readonly commit: (batch: readonly AppendRequest[]) => AppendOutcome[]
 
@@ -24,10 +25,16 @@ export class SqliteAppends {
       'INSERT INTO docs (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at',
     )
     this.insertUpdate = db.prepare('INSERT INTO updates (doc_id, data) VALUES (?, ?)')
+    this.setTitle = db.prepare('UPDATE docs SET title = ? WHERE id = ?')
     this.commit = db.transaction((batch: readonly AppendRequest[]) => batch.map((r) => this.appendOne(r)))
   }
 
   private appendOne(r: AppendRequest): AppendOutcome {
+    if (r.title !== undefined) {
+      // A title alone neither creates the record nor fails on a deleted one.
+      this.setTitle.run(r.title, r.id)
+      if (r.updates.length === 0) return 0
+    }
     // A deleted document refuses this request only; the rest of the batch commits.
     if (this.isTombstoned.get(r.id)) return new DocDeletedError(r.id)
     this.upsertDoc.run(r.id, r.now, r.now)

@@ -100,6 +100,17 @@ export function storageContract(factory: StoreFactory): void {
       expect(list[0]).toMatchObject({ id: 'new', title: 'Fresh', updatedAt: 2000 })
     })
 
+    it('a title set in the same turn as appends lands in call order, and a title alone never creates a record', async () => {
+      const writes = [store.append('t1', update('a'), 10), store.setTitle('t1', 'First'), store.setTitle('ghost', 'Nobody'), store.append('t2', update('b'), 20), store.setTitle('t1', 'Second')]
+      await Promise.all(writes)
+      const list = await store.list()
+      expect(list.map((m) => [m.id, m.title])).toEqual([
+        ['t2', ''],
+        ['t1', 'Second'],
+      ])
+      expect(await store.load('ghost')).toEqual({ status: 'missing' })
+    })
+
     it('deletes a document and refuses to bring it back', async () => {
       await store.append('gone', update('x'), 1)
       expect(await store.delete('gone')).toBe(true)
