@@ -10,6 +10,12 @@
  * then at most one transaction per `flushIntervalMs`, which bounds the Yjs
  * updates per job (20/s at 50 ms) whatever the token rate.
  *
+ * `delta` events follow the same cadence: each flush sends the text received
+ * since the previous one as one event, and whatever is pending goes out
+ * before the terminal event (done, error, or done after a cancel). The
+ * protocol promises the model's text in order, not one event per token, so
+ * the chunking is arbitrary; joined, the deltas are exactly the model's text.
+ *
  * A Y.UndoManager tracking only this job's origin, with one capture for the
  * whole job, makes `discard` take back exactly the job's changes (restoring a
  * rewritten selection) while every human edit stays.
@@ -63,6 +69,11 @@ export class AiJob {
   private readonly releaseRoom: () => void
   private flushTimer: NodeJS.Timeout | null = null
   private lastFlush = 0
+  /** Model text not yet sent as a `delta` event. */
+  private pendingText = ''
+  /** When the model last sent anything (for the idle timeout). */
+  private lastPartAt = 0
+  private idleTimer: NodeJS.Timeout | null = null
   private lastCaretAt = 0
   private settled = false
   /** Resolves when the model stream has ended, however it ended. */
@@ -134,26 +145,19 @@ export class AiJob {
   private async run(): Promise<void> {
     let finishReason: string | null = null
     let usage: AiUsage | null = null
-    let idleTimer: NodeJS.Timeout | null = null
-    const armIdle = () => {
-      if (idleTimer) clearTimeout(idleTimer)
-      idleTimer = setTimeout(() => {
-        this.abortReason = 'timeout'
-        this.abort.abort()
-      }, this.opts.idleTimeoutMs)
-    }
     try {
-      armIdle()
+      this.lastPartAt = Date.now()
+      this.idleTimer = setTimeout(() => this.checkIdle(), this.opts.idleTimeoutMs)
       const parts = this.opts.model.stream(this.opts.messages, {
         signal: this.abort.signal,
         maxTokens: this.opts.maxOutputTokens,
         temperature: this.opts.temperature,
       })
       for await (const part of parts) {
-        armIdle()
+        this.lastPartAt = Date.now()
         if (part.type === 'text') {
           this.writer.push(part.text)
-          this.events.append({ type: 'delta', data: { text: part.text } })
+          this.pendingText += part.text
           this.scheduleFlush()
         } else if (part.type === 'finish') finishReason = part.reason
         else usage = part.usage
@@ -170,8 +174,26 @@ export class AiJob {
         this.fail('internal', 'The AI job failed unexpectedly.')
       }
     } finally {
-      if (idleTimer) clearTimeout(idleTimer)
+      if (this.idleTimer) clearTimeout(this.idleTimer)
+      this.idleTimer = null
     }
+  }
+
+  /**
+   * Abort when the model has been silent for `idleTimeoutMs`. One timer per
+   * job that re-arms itself for the remaining time, instead of a new timer
+   * for every token.
+   */
+  private checkIdle(): void {
+    this.idleTimer = null
+    if (!this.running) return
+    const left = this.lastPartAt + this.opts.idleTimeoutMs - Date.now()
+    if (left > 0) {
+      this.idleTimer = setTimeout(() => this.checkIdle(), left)
+      return
+    }
+    this.abortReason = 'timeout'
+    this.abort.abort()
   }
 
   private complete(status: 'completed' | 'cancelled', finishReason: string | null, usage: AiUsage | null): void {
@@ -189,6 +211,7 @@ export class AiJob {
   private endWriting(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
+    this.sendText()
     if (!this.opts.room.closed) {
       try {
         // A cut-off response keeps what was written, formatted as far as the
@@ -208,9 +231,18 @@ export class AiJob {
     else this.flushTimer = setTimeout(() => this.flush(), wait)
   }
 
+  /** One `delta` event with everything received since the last one. */
+  private sendText(): void {
+    if (this.pendingText === '') return
+    const text = this.pendingText
+    this.pendingText = ''
+    this.events.append({ type: 'delta', data: { text } })
+  }
+
   private flush(): void {
     this.flushTimer = null
     this.lastFlush = Date.now()
+    this.sendText()
     if (this.opts.room.closed) return
     this.writer.flush()
     // The caret is an awareness broadcast to every peer; moving it on every

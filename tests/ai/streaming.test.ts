@@ -53,8 +53,13 @@ describe('AI text streams into the shared document', () => {
     const body = await res.text()
     const ids = [...body.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))
     const names = [...body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1])
-    expect(names).toEqual(['start', 'delta', 'delta', 'delta', 'done'])
-    expect(ids).toEqual([1, 2, 3, 4, 5])
+    // Deltas carry the model's text in order; how it is cut into events is
+    // not part of the protocol (the server sends one per document flush).
+    expect(names[0]).toBe('start')
+    expect(names.at(-1)).toBe('done')
+    expect(names.slice(1, -1).length).toBeGreaterThan(0)
+    expect(names.slice(1, -1).every((n) => n === 'delta')).toBe(true)
+    expect(ids).toEqual(names.map((_, i) => i + 1))
     const deltas = [...body.matchAll(/^event: delta\ndata: (.*)$/gm)].map((m) => (JSON.parse(m[1]!) as { text: string }).text)
     expect(deltas.join('')).toBe('One two three')
   })
