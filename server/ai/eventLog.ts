@@ -7,8 +7,12 @@ import { isTerminalEvent, type AiEvent, type AiEventRecord } from '../../shared/
 
 export type EventListener = (event: AiEventRecord) => void
 
+const encoder = new TextEncoder()
+
 export class EventLog {
   private readonly events: AiEventRecord[] = []
+  /** Each event's SSE frame, built the first time a stream sends it. */
+  private readonly frames: Uint8Array[] = []
   private readonly listeners = new Set<EventListener>()
   endedAt: number | null = null
 
@@ -32,6 +36,20 @@ export class EventLog {
   /** Events with id > lastId, oldest first. */
   since(lastId: number): AiEventRecord[] {
     return this.events.slice(Math.max(0, lastId))
+  }
+
+  /**
+   * The event as one SSE message, encoded once and shared by every stream
+   * that sends it (the requester, people who joined, resumptions). JSON never
+   * contains a raw line break, so the data is always a single `data:` line.
+   */
+  frame(record: AiEventRecord): Uint8Array {
+    let frame = this.frames[record.id - 1]
+    if (frame === undefined) {
+      frame = encoder.encode(`event: ${record.type}\ndata: ${JSON.stringify(record.data)}\nid: ${record.id}\n\n`)
+      this.frames[record.id - 1] = frame
+    }
+    return frame
   }
 
   subscribe(listener: EventListener): () => void {

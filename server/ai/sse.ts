@@ -2,54 +2,60 @@
  * Streams a job's EventLog as Server-Sent Events: first the events after
  * `lastId` (replay), then live ones, ending after the terminal event. A
  * comment heartbeat keeps proxies from closing a quiet stream.
+ *
+ * The body is a plain ReadableStream fed straight from the log: each event's
+ * frame is encoded once (EventLog.frame) and enqueued as the event is
+ * appended, with no per-stream serialization or awaiting per event.
  */
 import type { Context } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import { isTerminalEvent, type AiEventRecord } from '../../shared/aiProtocol.ts'
 import type { EventLog } from './eventLog.ts'
 
+const HEARTBEAT = new TextEncoder().encode(': hb\n\n')
+
 export function streamEvents(c: Context, log: EventLog, lastId: number, heartbeatMs: number): Response {
-  // nginx and similar proxies buffer responses unless told not to.
-  c.header('X-Accel-Buffering', 'no')
-  return streamSSE(c, async (stream) => {
-    const queue: AiEventRecord[] = []
-    let wake: (() => void) | null = null
-    const push = (e: AiEventRecord) => {
-      queue.push(e)
-      wake?.()
-    }
-    // Subscribe before reading the backlog so nothing falls between them.
-    const unsubscribe = log.subscribe(push)
-    let sent = lastId
-    for (const e of log.since(lastId)) push(e)
-    let closed = false
-    stream.onAbort(() => {
-      closed = true
-      wake?.()
-    })
-    const heartbeat = setInterval(() => {
-      void stream.write(': hb\n\n').catch(() => {
-        closed = true
-        wake?.()
-      })
-    }, heartbeatMs)
-    try {
-      while (!closed) {
-        const e = queue.shift()
-        if (!e) {
-          await new Promise<void>((resolve) => (wake = resolve))
-          wake = null
-          continue
-        }
-        if (e.id <= sent) continue
-        sent = e.id
-        await stream.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(e.data) })
-        if (isTerminalEvent(e)) break
+  let stop = () => {}
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let sent = lastId
+      let unsubscribe = () => {}
+      let heartbeat: NodeJS.Timeout | null = null
+      let open = true
+      stop = () => {
+        open = false
+        if (heartbeat) clearInterval(heartbeat)
+        unsubscribe()
       }
-    } finally {
-      clearInterval(heartbeat)
-      unsubscribe()
-    }
+      const send = (e: AiEventRecord) => {
+        if (!open || e.id <= sent) return
+        sent = e.id
+        controller.enqueue(log.frame(e))
+        if (isTerminalEvent(e)) {
+          stop()
+          controller.close()
+        }
+      }
+      // All synchronous: no event can be appended between the backlog and
+      // the subscription.
+      for (const e of log.since(lastId)) send(e)
+      if (!open) return
+      unsubscribe = log.subscribe(send)
+      heartbeat = setInterval(() => controller.enqueue(HEARTBEAT), heartbeatMs)
+    },
+    // The client went away (node-server cancels the body when the socket closes).
+    cancel() {
+      stop()
+    },
+  })
+  return c.body(body, 200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    // As hono's streamSSE: tells node-server to stream at once instead of
+    // reading ahead to compute a Content-Length.
+    'Transfer-Encoding': 'chunked',
+    // nginx and similar proxies buffer responses unless told not to.
+    'X-Accel-Buffering': 'no',
   })
 }
 
