@@ -13,7 +13,8 @@ export class TextBuffer {
     let s = chunk
     if (this.endsWithCR && s.startsWith('\n')) s = s.slice(1)
     if (chunk !== '') this.endsWithCR = chunk.endsWith('\r')
-    this.text += s.replace(/\r\n?/g, '\n')
+    // Called for every token: skip the regex unless there is a CR to replace.
+    this.text += s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s
   }
 
   get value(): string {
