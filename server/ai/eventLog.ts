@@ -52,6 +52,11 @@ export class EventLog {
     return frame
   }
 
+  /** Live subscribers (streams still open). */
+  get listenerCount(): number {
+    return this.listeners.size
+  }
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

@@ -26,11 +26,19 @@ export function streamEvents(c: Context, log: EventLog, lastId: number, heartbea
         if (heartbeat) clearInterval(heartbeat)
         unsubscribe()
       }
+      // Runs inside EventLog.append, so inside the job: it must never throw.
+      const enqueue = (bytes: Uint8Array) => {
+        try {
+          controller.enqueue(bytes)
+        } catch {
+          stop() // already cancelled
+        }
+      }
       const send = (e: AiEventRecord) => {
         if (!open || e.id <= sent) return
         sent = e.id
-        controller.enqueue(log.frame(e))
-        if (isTerminalEvent(e)) {
+        enqueue(log.frame(e))
+        if (open && isTerminalEvent(e)) {
           stop()
           controller.close()
         }
@@ -40,7 +48,7 @@ export function streamEvents(c: Context, log: EventLog, lastId: number, heartbea
       for (const e of log.since(lastId)) send(e)
       if (!open) return
       unsubscribe = log.subscribe(send)
-      heartbeat = setInterval(() => controller.enqueue(HEARTBEAT), heartbeatMs)
+      heartbeat = setInterval(() => enqueue(HEARTBEAT), heartbeatMs)
     },
     // The client went away (node-server cancels the body when the socket closes).
     cancel() {

@@ -64,6 +64,23 @@ describe('resuming an AI stream with Last-Event-ID', () => {
     expect(late.events).toEqual([owner.events.at(-1)])
   })
 
+  it('a stream the client drops stops following the job, and the job goes on for the others', async () => {
+    const [a] = await h.room('dropped')
+    h.upstream.script({ tokens: tokenize('Some text for two readers, one of whom leaves early.'), delayMs: 5, pauseAfter: 3 })
+    const owner = await startJob(h.srv.url, 'dropped', { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester('Dropper') })
+    const jobId = await waitFor(() => owner.jobId(), 'job id')
+    const events = h.srv.server.context.ai!.get(jobId)!.events
+    const leaver = await resumeJob(h.srv.url, jobId, 0)
+    await waitFor(() => leaver.events.some((e) => e.type === 'delta'), 'the second reader gets text')
+    expect(events.listenerCount).toBe(2)
+    leaver.abort()
+    await waitFor(() => events.listenerCount === 1, 'the dropped stream unsubscribed')
+    h.upstream.release()
+    await owner.ended
+    expect(owner.events.at(-1)?.type).toBe('done')
+    expect(events.listenerCount).toBe(0)
+  })
+
   it.each([
     ['a negative id', '-1'],
     ['a non-number', 'abc'],
@@ -78,6 +95,32 @@ describe('resuming an AI stream with Last-Event-ID', () => {
     const res = await openStream(`${h.srv.url}/api/ai/jobs/${run.jobId()}/events`, { headers: { 'Last-Event-ID': value } })
     expect(res.status).toBe(400)
     expect(res.errorBody).toMatchObject({ error: { code: 'bad_request' } })
+  })
+
+  it('sends a comment heartbeat while the model is quiet', async () => {
+    const q = await startAiHarness({ AI_HEARTBEAT_MS: '100' })
+    try {
+      const [a] = await q.room('quiet')
+      q.upstream.script({ tokens: ['Hello', ' there'], pauseAfter: 1 })
+      const res = await fetch(`${q.srv.url}/api/docs/quiet/ai`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester('Quiet') }),
+      })
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+      let body = ''
+      while (!body.includes(': hb\n\n')) body += (await reader.read()).value ?? ''
+      q.upstream.release()
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        body += value
+      }
+      expect(body).toMatch(/^event: start\n/)
+      expect(body).toMatch(/event: done\ndata: \{"status":"completed".*\nid: \d+\n\n$/)
+    } finally {
+      await q.close()
+    }
   })
 
   it('answers 404 for an unknown job and 400 for a malformed job id', async () => {
