@@ -68,7 +68,10 @@ describe('humans type at the AI insertion point during a long stream', () => {
         await sleep(Math.floor(random() * 12))
       }
       expect(run.events.at(-1)!.type).toBe('done')
-      await waitFor(() => allSame([a, b]), 'peers identical')
+      // `done` comes over HTTP and the final write over the WebSocket, in no
+      // fixed order: wait for the last AI word to arrive, then compare.
+      const lastWord = AI_WORDS.at(-1)!
+      await waitFor(() => allSame([a, b]) && a.text().includes(lastWord), 'peers identical, with the final write')
       const text = a.text()
       // The AI text appears once, in order, without a human character inside it.
       expect(text.includes(AI_TEXT)).toBe(true)
