@@ -21,7 +21,8 @@
  * process (bench/lib/server.ts), `jobs` concurrent jobs fed at 50 tokens/s by
  * bench/lib/fakeUpstream.ts, one y-websocket client per room and the
  * requester reading the event stream. It reports the server's CPU per token
- * (from /proc) and the SSE events per token.
+ * (from /proc) and the SSE events per token; with AIPARSE_PROFILE=<dir> it
+ * also profiles the server and prints where the streaming phase went.
  */
 import { fork } from 'node:child_process'
 import http from 'node:http'
@@ -34,7 +35,8 @@ import { anchorInBlock } from '../tests/support/aiClient.ts'
 import { appendParagraph, connectSynced, fragmentText } from '../tests/support/clients.ts'
 import { DOC_FIELD } from '../shared/editorSchema.ts'
 import { startFakeUpstream, tokenText } from './lib/fakeUpstream.ts'
-import { startBenchServer } from './lib/server.ts'
+import { newestProfile, startBenchServer } from './lib/server.ts'
+import { summarizeByModule, summarizeProfile } from './lib/profile.ts'
 import { sleep, waitUntil } from './lib/clock.ts'
 
 interface Shape {
@@ -228,8 +230,10 @@ async function jobsMain(jobs: number, seconds: number): Promise<void> {
   const tokensPerJob = seconds * 50
   const paragraphTokens = 60
   const upstream = await startFakeUpstream({ tokensPerJob, tokensPerSecond: 50, paragraphTokens, onToken: () => {} })
-  const server = await startBenchServer({ env: { AI_MODEL: 'fake', OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'x', AI_MAX_CONCURRENT_JOBS: '1000', AI_SERVER_RATE_PER_MINUTE: '1000000' } })
+  const profileDir = process.env.AIPARSE_PROFILE
+  const server = await startBenchServer({ ...(profileDir ? { profileDir } : {}), env: { AI_MODEL: 'fake', OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'x', AI_MAX_CONCURRENT_JOBS: '1000', AI_SERVER_RATE_PER_MINUTE: '1000000' } })
   const clients = await Promise.all(Array.from({ length: jobs }, (_, k) => connectSynced(server.wsUrl, `parse-${k}`)))
+  let window: { fromUs: number; toUs: number } | null = null
   try {
     const anchors = clients.map((c) => {
       appendParagraph(c.doc, 'Bench room.')
@@ -243,6 +247,7 @@ async function jobsMain(jobs: number, seconds: number): Promise<void> {
     const s0 = server.sample()
     const counts = await Promise.all(anchors.map((anchor, k) => readJob(server.url, k, anchor)))
     const s1 = server.sample()
+    window = { fromUs: s0.atUs, toUs: s1.atUs }
     const expected = Array.from({ length: tokensPerJob }, (_, i) => tokenText(0, i, paragraphTokens)).join('').length
     for (const [k, c] of counts.entries()) {
       const want = Array.from({ length: tokensPerJob }, (_, i) => tokenText(k, i, paragraphTokens)).join('')
@@ -261,6 +266,13 @@ async function jobsMain(jobs: number, seconds: number): Promise<void> {
     for (const c of clients) c.destroy()
     await server.stop()
     await upstream.close()
+  }
+  const file = profileDir ? newestProfile(profileDir) : null
+  if (file && window) {
+    console.log(`  profile ${file} (streaming phase), by module:`)
+    for (const m of summarizeByModule(file, [window]).slice(0, 12)) console.log(`    ${(m.share * 100).toFixed(1).padStart(5)}%  ${m.module}`)
+    console.log('  top functions:')
+    for (const e of summarizeProfile(file, 30, [window]).top) console.log(`    ${(e.share * 100).toFixed(1).padStart(5)}%  ${e.fn}  ${e.where}`)
   }
 }
 
