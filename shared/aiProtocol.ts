@@ -10,7 +10,8 @@
  * Every event has an increasing integer `id:` (1, 2, 3, ...) and JSON data:
  *
  *   start  -> { jobId, docId, op, requester, model }
- *   delta* -> { text }                       (raw model text, in order)
+ *   delta* -> { text }                       (raw model text, in order; chunking is
+ *                                              arbitrary: about one delta per 50 ms)
  *   done   -> { status: 'completed' | 'cancelled', finishReason, usage }
  *   error  -> { code, message, retryAfter? }  (terminal, instead of done)
  *
