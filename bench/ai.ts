@@ -23,6 +23,7 @@ const PARAGRAPH_TOKENS = 60
 
 interface AiCaseResult {
   jobs: number
+  clientsPerRoom: number
   tokens: number
   jobOutcomes: Record<string, number>
   latencyMs: Distribution
@@ -45,7 +46,7 @@ export const aiStreaming: Benchmark = {
     const results: AiCaseResult[] = []
     for (const jobs of cases) {
       ctx.log(`  ${jobs} jobs × ${durationS} s, ${jobs * CLIENTS_PER_ROOM} clients`)
-      const r = await aiCase(ctx, jobs, durationS * TOKENS_PER_SECOND)
+      const r = await aiCase(ctx, jobs, durationS * TOKENS_PER_SECOND, CLIENTS_PER_ROOM)
       ctx.log(`    p99 ${round(r.latencyMs.p99, 1)} ms, ${round(r.updatesPerSecond.mean, 1)} updates/s per job`)
       results.push(r)
     }
@@ -83,7 +84,42 @@ export const aiStreaming: Benchmark = {
   },
 }
 
-async function aiCase(ctx: BenchContext, jobs: number, tokensPerJob: number): Promise<AiCaseResult> {
+/**
+ * The AI issue's own figure: one job streaming into one room of 50 clients,
+ * token-to-remote delay and the job's Yjs update rate.
+ */
+export const aiOneRoom: Benchmark = {
+  name: 'ai-room',
+  title: 'AI streaming: one job at 50 tokens/s into a room of 50 clients',
+  async run(ctx) {
+    const clients = ctx.quick ? 10 : 50
+    const durationS = ctx.quick ? 2 : 10
+    ctx.log(`  1 job × ${durationS} s, ${clients} clients`)
+    const r = await aiCase(ctx, 1, durationS * TOKENS_PER_SECOND, clients)
+    const table: Table = {
+      title: `One AI job (${TOKENS_PER_SECOND} tokens/s) into one room, SQLite NORMAL`,
+      columns: ['clients', 'tokens', 'outcome', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Yjs updates/s', 'server CPU %', 'CPU/1k tokens ms', 'converged'],
+      rows: [
+        [
+          clients,
+          r.tokens,
+          Object.keys(r.jobOutcomes).join(', '),
+          round(r.latencyMs.p50, 1),
+          round(r.latencyMs.p95, 1),
+          round(r.latencyMs.p99, 1),
+          round(r.latencyMs.max, 1),
+          round(r.updatesPerSecond.mean, 1),
+          round(r.server.cpuShare * 100, 1),
+          round(r.serverCpuPer1000TokensMs, 1),
+          r.convergedRooms === 1 && r.missingTokens === 0 ? 'yes' : `NO (${r.missingTokens} tokens missing)`,
+        ],
+      ],
+    }
+    return { tables: [table], data: { workload: { clients, durationS, tokensPerSecond: TOKENS_PER_SECOND, paragraphTokens: PARAGRAPH_TOKENS }, result: r }, notes: [] }
+  },
+}
+
+async function aiCase(ctx: BenchContext, jobs: number, tokensPerJob: number, clientsPerRoom: number): Promise<AiCaseResult> {
   const sent = Array.from({ length: jobs }, () => new Float64Array(tokensPerJob).fill(Number.NaN))
   const upstream = await startFakeUpstream({
     tokensPerJob,
@@ -100,15 +136,15 @@ async function aiCase(ctx: BenchContext, jobs: number, tokensPerJob: number): Pr
       // The defaults (120 jobs/min per server, burst 20) would refuse 100 jobs started at once.
       AI_SERVER_RATE_PER_MINUTE: '1000000',
     }
-    return await withServer(ctx, `${jobs}-jobs`, { env }, (server) => streamJobs(ctx, server, jobs, tokensPerJob, sent))
+    return await withServer(ctx, `${jobs}-jobs-${clientsPerRoom}-clients`, { env }, (server) => streamJobs(ctx, server, jobs, tokensPerJob, clientsPerRoom, sent))
   } finally {
     await upstream.close()
   }
 }
 
-async function streamJobs(ctx: BenchContext, server: BenchServer, jobs: number, tokensPerJob: number, sent: Float64Array[]): Promise<AiCaseResult> {
+async function streamJobs(ctx: BenchContext, server: BenchServer, jobs: number, tokensPerJob: number, clientsPerRoom: number, sent: Float64Array[]): Promise<AiCaseResult> {
   const specs: ClientSpec[] = []
-  for (let k = 0; k < jobs; k++) for (let c = 0; c < CLIENTS_PER_ROOM; c++) specs.push({ key: k * CLIENTS_PER_ROOM + c, docId: `ai-${k}` })
+  for (let k = 0; k < jobs; k++) for (let c = 0; c < clientsPerRoom; c++) specs.push({ key: k * clientsPerRoom + c, docId: `ai-${k}` })
   const nWorkers = Math.min(4, specs.length)
   const workers = await startWorkers<CollabApi>(COLLAB_WORKER, nWorkers, { nice: LOAD_GENERATOR_NICE })
   try {
@@ -117,7 +153,7 @@ async function streamJobs(ctx: BenchContext, server: BenchServer, jobs: number, 
     byWorker.forEach((list, i) => list.forEach((s) => home.set(s.key, workers[i]!)))
     await Promise.all(workers.map((w, i) => w.call('open', { wsUrl: server.wsUrl, clients: byWorker[i]!, observe: 'tokens', concurrency: 25, timeoutMs: 60_000 })))
     const anchors = await Promise.all(
-      Array.from({ length: jobs }, (_, k) => home.get(k * CLIENTS_PER_ROOM)!.call('seed', { key: k * CLIENTS_PER_ROOM, paragraphs: 1, text: 'Bench room.' })),
+      Array.from({ length: jobs }, (_, k) => home.get(k * clientsPerRoom)!.call('seed', { key: k * clientsPerRoom, paragraphs: 1, text: 'Bench room.' })),
     )
     await Promise.all(workers.map((w) => w.call('waitBlocks', { paragraphs: 1, timeoutMs: 60_000 })))
     await Promise.all(workers.map((w) => w.call('reset', null)))
@@ -140,10 +176,11 @@ async function streamJobs(ctx: BenchContext, server: BenchServer, jobs: number, 
     for (const o of outcomes) jobOutcomes[o] = (jobOutcomes[o] ?? 0) + 1
     return {
       jobs,
+      clientsPerRoom,
       tokens,
       jobOutcomes,
       latencyMs: msDistribution(latencies(reports, sent)),
-      updatesPerSecond: distribution(updateRates(reports, jobs)),
+      updatesPerSecond: distribution(updateRates(reports, jobs, clientsPerRoom)),
       upstreamTokensPerSecond: upstreamRate(sent),
       server: cost,
       loadGenerator: phaseCost(lg0, lg1),
@@ -197,9 +234,9 @@ function latencies(reports: readonly ClientReport[], sent: readonly Float64Array
  * counted between the first and the last (n updates span n-1 intervals), so
  * a writer that flushes at most every 50 ms scores at most 20/s.
  */
-function updateRates(reports: readonly ClientReport[], jobs: number): number[] {
+function updateRates(reports: readonly ClientReport[], jobs: number, clientsPerRoom: number): number[] {
   return Array.from({ length: jobs }, (_, k) => {
-    const r = reports.find((x) => x.key === k * CLIENTS_PER_ROOM + 1)
+    const r = reports.find((x) => x.key === k * clientsPerRoom + 1)
     const seconds = r ? (r.lastUpdateUs - r.firstUpdateUs) / 1e6 : 0
     return r && seconds > 0 ? (r.remoteUpdates - 1) / seconds : Number.NaN
   })

@@ -17,10 +17,10 @@ import { fanout } from './fanout.ts'
 import { rooms } from './rooms.ts'
 import { connections } from './connections.ts'
 import { coldLoad } from './coldload.ts'
-import { aiStreaming } from './ai.ts'
+import { aiOneRoom, aiStreaming } from './ai.ts'
 import { durability } from './durability.ts'
 
-const ALL: Benchmark[] = [fanout, rooms, connections, coldLoad, aiStreaming, durability]
+const ALL: Benchmark[] = [fanout, rooms, connections, coldLoad, aiStreaming, aiOneRoom, durability]
 
 function parseArgs(argv: string[]): { names: string[]; quick: boolean; profile: boolean } {
   const names: string[] = []
