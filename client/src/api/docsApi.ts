@@ -13,6 +13,29 @@ export async function createDoc(token: string | null): Promise<string> {
   return body.id
 }
 
+export type ShareRole = 'viewer' | 'editor' | 'owner'
+
+export interface ShareLinkRequest {
+  role: ShareRole
+  /** A duration like `1d`, `7d`, `30d`. */
+  expires: string
+  /** The recipient's name (the server's default is "Guest"). */
+  name?: string
+}
+
+/** `POST /api/docs/:id/share`'s answer: a new link with its own token. */
+export interface ShareLink {
+  token: string
+  url: string
+  role: ShareRole
+  expiresAt: string
+}
+
+/** Mints a share link (owners only; needs AUTH_SECRET on the server). */
+export async function createShareLink(docId: string, token: string | null, request: ShareLinkRequest, signal?: AbortSignal): Promise<ShareLink> {
+  return apiJson<ShareLink>(`${docUrl(docId)}/share`, { method: 'POST', body: request, token, signal })
+}
+
 export async function deleteDoc(docId: string, token: string | null): Promise<void> {
   await apiRequest(docUrl(docId), { method: 'DELETE', token })
 }

@@ -1,9 +1,10 @@
 /**
  * Copies text. The async Clipboard API needs a secure context (https or
  * localhost); a self-hosted server on plain http on a LAN is common, so fall
- * back to the older selection-based copy.
+ * back to the older selection-based copy. `container` is where the hidden
+ * field for that goes: pass an open modal dialog.
  */
-export async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string, container: HTMLElement = document.body): Promise<boolean> {
   try {
     if (navigator.clipboard && window.isSecureContext) {
       await navigator.clipboard.writeText(text)
@@ -17,7 +18,8 @@ export async function copyText(text: string): Promise<boolean> {
   textarea.setAttribute('readonly', '')
   textarea.style.position = 'fixed'
   textarea.style.opacity = '0'
-  document.body.append(textarea)
+  // Inside an open modal dialog everything else is inert: copy from within it.
+  container.append(textarea)
   const previousFocus = document.activeElement
   textarea.select()
   let ok = false

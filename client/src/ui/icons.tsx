@@ -89,6 +89,15 @@ export const LinkIcon = () => (
   </Icon>
 )
 
+export const ShareIcon = () => (
+  <Icon>
+    <circle cx="18" cy="5" r="2.5" />
+    <circle cx="6" cy="12" r="2.5" />
+    <circle cx="18" cy="19" r="2.5" />
+    <path d="m8.2 10.8 7.6-4.4M8.2 13.2l7.6 4.4" />
+  </Icon>
+)
+
 export const DownloadIcon = () => (
   <Icon>
     <path d="M12 4v11M7 10l5 5 5-5M5 20h14" />
