@@ -9,6 +9,7 @@ import { useAiJob } from '../ai/useAiJob.ts'
 import { useAiStatus } from '../ai/useAiStatus.ts'
 import { useAiUi } from '../ai/useAiUi.ts'
 import { readTokenClaims } from '../auth/claims.ts'
+import { linkSharing } from '../auth/linkSharing.ts'
 import { deleteLocalCopy } from '../collab/localCopy.ts'
 import type { CollabSession } from '../collab/session.ts'
 import { useConnection } from '../collab/useConnection.ts'
@@ -21,6 +22,7 @@ import { ConnectionStatus } from './ConnectionStatus.tsx'
 import { CopyLinkButton } from './CopyLinkButton.tsx'
 import { EditorHeader } from './EditorHeader.tsx'
 import { ExportMenu } from './ExportMenu.tsx'
+import { ShareButton } from './ShareDialog.tsx'
 import { editorExtensions } from './extensions.ts'
 import { Toolbar } from './Toolbar.tsx'
 import { useDocumentTitle } from './useDocumentTitle.ts'
@@ -44,6 +46,8 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
 
   // A viewer's edits would be dropped by the server; say so instead of pretending.
   const readOnly = token !== null && readTokenClaims(token)?.role === 'viewer'
+  // Owners mint links with the access they choose; nobody else's token travels further than it reaches already.
+  const sharing = linkSharing(docId, token)
 
   const editor = useEditor(
     {
@@ -98,7 +102,11 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
         )}
         <ConnectionStatus indicator={connection.indicator} />
         <Avatars peers={peers} self={<IdentityButton identity={identity} onChange={update} compact />} />
-        <CopyLinkButton docId={docId} token={token} />
+        {sharing.kind === 'owner' ? (
+          <ShareButton docId={docId} token={token} title={title} />
+        ) : (
+          <CopyLinkButton docId={docId} token={token} sharing={sharing} />
+        )}
         <ExportMenu docId={docId} token={token} />
       </EditorHeader>
       <main className="doc-column">
