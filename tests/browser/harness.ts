@@ -73,9 +73,11 @@ export interface AppOptions {
   /** false: a server without AI_MODEL. */
   ai?: boolean
   proxy?: boolean
+  /** More server settings (AUTH_SECRET, say). */
+  env?: Record<string, string>
 }
 
-export async function startApp({ ai = true, proxy = false }: AppOptions = {}): Promise<App> {
+export async function startApp({ ai = true, proxy = false, env = {} }: AppOptions = {}): Promise<App> {
   const fake = await startFakeOpenAI()
   const aiEnv: Record<string, string> = ai ? { AI_MODEL: 'fake-model', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'k' } : {}
   const server = await startServer({
@@ -84,6 +86,7 @@ export async function startApp({ ai = true, proxy = false }: AppOptions = {}): P
     AI_RATE_PER_MINUTE: '100000',
     AI_RATE_BURST: '10000',
     AI_SERVER_RATE_PER_MINUTE: '1000000',
+    ...env,
   })
   const cut = proxy ? await startCutProxy(server.port) : null
   return {
