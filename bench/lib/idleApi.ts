@@ -33,11 +33,13 @@ export interface ProbeSamples {
 
 export interface IdleApi {
   open: {
-    req: { wsUrl: string; docIds: string[]; concurrency: number; timeoutMs: number; renewAwarenessMs: number; scanMarkers?: boolean }
+    req: { wsUrl: string; docIds: string[]; concurrency: number; timeoutMs: number; renewAwarenessMs: number; scanMarkers?: boolean; scanTokens?: boolean }
     res: IdleOpenResult
   }
   /** Marker latencies seen by sockets opened with `scanMarkers` (and forget them). */
   probeSamples: { req: null; res: ProbeSamples }
+  /** First arrival of each AI token seen by sockets opened with `scanTokens`, as flat (job, index, µs) triples (and forget them). */
+  tokenArrivals: { req: null; res: { flat: Float64Array } }
   status: { req: null; res: IdleStatus }
   close: { req: null; res: null }
 }

@@ -17,6 +17,8 @@
  * inserted text as UTF-8) and notes their latency on arrival. In a process
  * of its own that does nothing else, this is the server's delivery time
  * without the queueing of hundreds of Y.Docs on the load generator's cores.
+ * With `scanTokens`, it does the same for the AI benchmark's tokens
+ * (`j<job>t<index>x`), noting when each first arrives.
  */
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
@@ -33,6 +35,10 @@ const STEP2 = 1
 const UPDATE = 2
 const MARKER = /\[(\d+):(\d+):(\d+)\]/g
 const probeLatencies: number[] = []
+const TOKEN = /j(\d+)t(\d+)x/g
+/** First arrival per AI token: job, index and time (µs), flat. */
+const tokenArrivals: number[] = []
+const tokensSeen = new Set<string>()
 
 const emptyDoc = new Y.Doc()
 
@@ -109,7 +115,7 @@ function newerAwareness(update: Uint8Array, clocks: Map<number, number>): Uint8A
 const conns = new Set<Conn>()
 const status: IdleStatus = { open: 0, synced: 0, drops: 0, closeCodes: {}, framesIn: 0, bytesIn: 0, awarenessSent: 0 }
 
-function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: boolean): Promise<number> {
+function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: boolean, scanTokens: boolean): Promise<number> {
   const t0 = nowUs()
   const clientId = 1 + Math.floor(Math.random() * 0xfffffffe)
   let clock = 0
@@ -135,7 +141,7 @@ function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: b
       }, renewMs)
     })
     ws.on('message', (data: Buffer) => {
-      const at = scanMarkers ? nowUs() : 0
+      const at = scanMarkers || scanTokens ? nowUs() : 0
       status.framesIn++
       status.bytesIn += data.byteLength
       const d = decoding.createDecoder(data)
@@ -152,6 +158,12 @@ function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: b
       const step = decoding.readVarUint(d)
       if (step === UPDATE && scanMarkers) {
         for (const m of data.toString('latin1').matchAll(MARKER)) probeLatencies.push(at - Number(m[3]))
+      } else if (step === UPDATE && scanTokens) {
+        for (const m of data.toString('latin1').matchAll(TOKEN)) {
+          if (tokensSeen.has(m[0])) continue
+          tokensSeen.add(m[0])
+          tokenArrivals.push(Number(m[1]), Number(m[2]), at)
+        }
       } else if (step === STEP1) ws.send(SYNC_STEP2)
       else if (step === STEP2 && !conn.synced) {
         conn.synced = true
@@ -181,7 +193,7 @@ function connect(url: string, timeoutMs: number, renewMs: number, scanMarkers: b
 }
 
 serveApi<IdleApi>({
-  open: async ({ wsUrl, docIds, concurrency, timeoutMs, renewAwarenessMs, scanMarkers }) => {
+  open: async ({ wsUrl, docIds, concurrency, timeoutMs, renewAwarenessMs, scanMarkers, scanTokens }) => {
     const connectMs: number[] = []
     const errors: string[] = []
     let failed = 0
@@ -190,7 +202,7 @@ serveApi<IdleApi>({
       while (next < docIds.length) {
         const docId = docIds[next++]!
         try {
-          connectMs.push(await connect(`${wsUrl}/${docId}`, timeoutMs, renewAwarenessMs, scanMarkers ?? false))
+          connectMs.push(await connect(`${wsUrl}/${docId}`, timeoutMs, renewAwarenessMs, scanMarkers ?? false, scanTokens ?? false))
         } catch (err) {
           failed++
           if (errors.length < 5) errors.push((err as Error).message)
@@ -199,6 +211,11 @@ serveApi<IdleApi>({
     }
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane))
     return { synced: connectMs.length, failed, connectMs, errors }
+  },
+  tokenArrivals: () => {
+    const flat = Float64Array.from(tokenArrivals.splice(0))
+    tokensSeen.clear()
+    return { flat }
   },
   status: () => ({ ...status, closeCodes: { ...status.closeCodes } }),
   probeSamples: () => {
