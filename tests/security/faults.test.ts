@@ -94,7 +94,14 @@ describe('an upstream model that fails mid-stream', () => {
     const run = await startJob(h.srv.url, docId, { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 11) }, requester: requester('Drop') })
     await run.ended
     const last = run.events.at(-1)!
-    expect(run.events.filter((e) => e.type === 'delta')).toHaveLength(6)
+    // Exactly the 6 tokens sent before the drop, in however many deltas.
+    const tokensSent = tokenize(' Partial words before the line goes dead and then nothing more', 3).slice(0, 6).join('')
+    expect(
+      run.events
+        .filter((e) => e.type === 'delta')
+        .map((e) => (e.data as { text: string }).text)
+        .join(''),
+    ).toBe(tokensSent)
     if (last.type !== 'error') throw new Error(`expected an error event, got ${last.type}`)
     expect(last.data.code).toBe('upstream_error')
     expect(last.data.message).toMatch(/connection to the model endpoint was lost mid-stream/)
