@@ -164,14 +164,14 @@ export class AiJob {
       }
       if (this.abort.signal.aborted) throw new Error('aborted')
       if (finishReason === null) throw new AiFailure('incomplete', 'The model stream ended before it finished (no finish reason). The partial text can be discarded.')
-      this.complete('completed', finishReason, usage)
+      await this.complete('completed', finishReason, usage)
     } catch (err) {
-      if (this.abortReason === 'cancel') this.complete('cancelled', finishReason, usage)
-      else if (this.abortReason === 'timeout') this.fail('timeout', `The model sent nothing for ${Math.round(this.opts.idleTimeoutMs / 1000)} s; the job was stopped.`)
-      else if (err instanceof AiFailure) this.fail(err.code, err.message, err.retryAfter)
+      if (this.abortReason === 'cancel') await this.complete('cancelled', finishReason, usage)
+      else if (this.abortReason === 'timeout') await this.fail('timeout', `The model sent nothing for ${Math.round(this.opts.idleTimeoutMs / 1000)} s; the job was stopped.`)
+      else if (err instanceof AiFailure) await this.fail(err.code, err.message, err.retryAfter)
       else {
         this.opts.log.error(`AI job ${this.id} failed`, err)
-        this.fail('internal', 'The AI job failed unexpectedly.')
+        await this.fail('internal', 'The AI job failed unexpectedly.')
       }
     } finally {
       if (this.idleTimer) clearTimeout(this.idleTimer)
@@ -196,19 +196,20 @@ export class AiJob {
     this.abort.abort()
   }
 
-  private complete(status: 'completed' | 'cancelled', finishReason: string | null, usage: AiUsage | null): void {
-    this.endWriting()
+  private async complete(status: 'completed' | 'cancelled', finishReason: string | null, usage: AiUsage | null): Promise<void> {
+    await this.endWriting()
     this.status = status
     this.events.append({ type: 'done', data: { status, finishReason, usage } })
   }
 
-  private fail(code: AiErrorCode, message: string, retryAfter?: number): void {
-    this.endWriting()
+  private async fail(code: AiErrorCode, message: string, retryAfter?: number): Promise<void> {
+    await this.endWriting()
     this.status = 'failed'
     this.events.append({ type: 'error', data: retryAfter === undefined ? { code, message } : { code, message, retryAfter } })
   }
 
-  private endWriting(): void {
+  /** Write the rest, then wait until the room has sent it (see `delivered`). */
+  private async endWriting(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
     this.sendText()
@@ -222,6 +223,7 @@ export class AiJob {
       }
     }
     this.presence.end()
+    if (!this.opts.room.closed) await this.opts.room.persistence.delivered()
   }
 
   private scheduleFlush(): void {

@@ -40,6 +40,7 @@ export class RoomPersistence {
   private retryDelay: number
   private retryTimer: NodeJS.Timeout | null = null
   private idleWaiters: (() => void)[] = []
+  private deliveredWaiters: (() => void)[] = []
   private disposed = false
   failing = false
   lastError: Error | null = null
@@ -65,10 +66,22 @@ export class RoomPersistence {
     })
   }
 
-  /** Resolves when every queued update is stored (or storage gave up for now). */
+  /** Resolves when every queued update is stored (waiting through failures). */
   idle(): Promise<void> {
     if (this.queue.length === 0 && !this.draining) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /**
+   * Resolves once everything queued so far is stored, and therefore
+   * broadcast (the room sends an update when its write resolves, which is
+   * before this), or as soon as storage is failing, when nothing is sent
+   * until it recovers. An AI job waits for this before its `done`, so the
+   * requester never hears "finished" ahead of the job's last words.
+   */
+  delivered(): Promise<void> {
+    if (this.failing || (this.queue.length === 0 && !this.draining)) return Promise.resolve()
+    return new Promise((resolve) => this.deliveredWaiters.push(resolve))
   }
 
   private async drain(): Promise<void> {
@@ -84,6 +97,7 @@ export class RoomPersistence {
         if (this.disposed) return
         // The whole batch stays queued, in order, for the retry.
         this.fail(err as Error)
+        for (const w of this.deliveredWaiters.splice(0)) w()
         this.scheduleRetry()
         return
       }
@@ -95,6 +109,7 @@ export class RoomPersistence {
     }
     this.draining = false
     for (const w of this.idleWaiters.splice(0)) w()
+    for (const w of this.deliveredWaiters.splice(0)) w()
     if (this.sinceCompaction >= this.opts.compactAfterUpdates) this.scheduleCompaction()
   }
 

@@ -96,3 +96,29 @@ describe('AI text streams into the shared document', () => {
     expect(updates).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 3)
   })
 })
+
+describe('the end of a job', () => {
+  let h: AiHarness
+  beforeAll(async () => {
+    h = await startAiHarness()
+  })
+  afterAll(async () => h.close())
+
+  it('`done` goes out only after the job’s last words are stored and sent to the room, so "finished" never shows ahead of the text', async () => {
+    const [a, b] = await h.room('last-words')
+    const response = 'First paragraph of the answer.\n\nAnd a last one that ends the job.'
+    h.upstream.script({ tokens: tokenize(response, 4), delayMs: 2 })
+    const run = await startJob(h.srv.url, 'last-words', { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester('Dee') })
+    const jobId = await waitFor(() => run.jobId(), 'start event')
+    const job = h.srv.server.context.ai!.get(jobId)!
+    const room = h.srv.server.context.registry.get('last-words')!
+    const atDone: { pending: number }[] = []
+    job.events.subscribe((e) => {
+      if (e.type === 'done') atDone.push({ pending: room.persistence.pending })
+    })
+    await run.ended
+    expect(run.events.at(-1)?.type).toBe('done')
+    expect(atDone).toEqual([{ pending: 0 }])
+    await waitFor(() => b.text() === a.text() && b.text().endsWith('ends the job.'), 'both have the whole answer')
+  })
+})
