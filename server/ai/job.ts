@@ -223,7 +223,12 @@ export class AiJob {
       }
     }
     this.presence.end()
-    if (!this.opts.room.closed) await this.opts.room.persistence.delivered()
+    if (!this.opts.room.closed) {
+      await this.opts.room.persistence.delivered()
+      // The broadcast is written, but sockets coalesce a turn's writes until
+      // the next tick (wsSocket.ts); let them go out before `done` does.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
   }
 
   private scheduleFlush(): void {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAiHarness, docJSON, oneShot, type AiHarness } from './harness.ts'
-import { anchorInBlock, requester, startJob } from '../support/aiClient.ts'
+import { anchorInBlock, postJob, requester, startJob } from '../support/aiClient.ts'
 import { tokenize } from '../support/fakeOpenAI.ts'
 import { waitFor } from '../support/wait.ts'
 
@@ -120,5 +120,32 @@ describe('the end of a job', () => {
     expect(run.events.at(-1)?.type).toBe('done')
     expect(atDone).toEqual([{ pending: 0 }])
     await waitFor(() => b.text() === a.text() && b.text().endsWith('ends the job.'), 'both have the whole answer')
+  })
+
+  it('after Stop, a collaborator already holds the final text when the requester hears `done`', async () => {
+    for (let round = 0; round < 5; round++) {
+      const docId = `stop-last-${round}`
+      const [a, b] = await h.room(docId, 'Let us meet on Wednesday at noon.')
+      // The third token ends with a space that the writer holds back until
+      // more text comes; Stop writes it as the job's very last change.
+      h.upstream.script({ tokens: ['We m', 'ee', 't on ', 'Thu', 'rsday.'], pauseAfter: 3 })
+      let atDone: string | null = null
+      const run = await startJob(
+        h.srv.url,
+        docId,
+        { op: 'rewrite', preset: 'shorter', anchor: { from: anchorInBlock(a.doc, 0, 0), to: anchorInBlock(a.doc, 0, 33) }, requester: requester(`Stopper ${round}`) },
+        (e) => {
+          if (e.type === 'done') atDone = b.text()
+        },
+      )
+      const jobId = await waitFor(() => run.jobId(), 'start event')
+      await waitFor(() => b.text().startsWith('We meet'), 'partial text at b')
+      await postJob(h.srv.url, jobId, 'cancel')
+      await run.ended
+      h.upstream.release()
+      await waitFor(() => a.text() === b.text(), 'peers agree')
+      expect(atDone).toBe(a.text())
+      expect(a.text()).toBe('We meet on ')
+    }
   })
 })
