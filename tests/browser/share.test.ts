@@ -5,6 +5,7 @@
  * token never travels, and a token for one document travels only with the
  * rights it already has, said on the button.
  */
+import fs from 'node:fs'
 import { AxeBuilder } from '@axe-core/playwright'
 import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -201,6 +202,35 @@ describe.skipIf(skip)('sharing with access control on', () => {
     expect(link.pathname).toBe(`/d/${docId}`)
     expect(link.searchParams.get('token')).toBe(editorToken)
     expect(await alice.page.getByTestId('copy-link-note').textContent()).toBe('')
+  })
+})
+
+describe.skipIf(skip)('export with access control on', () => {
+  const suite = useBrowserSuite({ ai: false, env: { AUTH_SECRET: SECRET } })
+
+  test('export downloads the document with the token in a header, never in an address', async () => {
+    const docId = await newDoc(suite.app.url)
+    const editorToken = await tokenFor(docId, 'editor', { name: 'Alice' })
+    const alice = await suite.person(ALICE)
+    const addresses: string[] = []
+    alice.page.on('request', (request) => addresses.push(request.url()))
+    await openWithToken(alice.page, suite.app.url, docId, editorToken)
+    await editor(alice.page).click()
+    await write(alice.page, 'Budget notes\nKeep this between us.')
+    await expectSaved(alice.page)
+    // (The share link itself carried the token; the app took it out of the address bar.)
+    addresses.length = 0
+
+    await alice.page.getByTestId('export-menu').getByRole('button', { name: 'Export' }).click()
+    const [file] = await Promise.all([alice.page.waitForEvent('download'), alice.page.getByRole('menuitem', { name: /Markdown/ }).click()])
+    expect(file.suggestedFilename()).toMatch(/\.md$/)
+    expect(file.url()).not.toContain('token=')
+    const body = fs.readFileSync(await file.path(), 'utf8')
+    expect(body).toContain('Budget notes')
+    expect(body).toContain('Keep this between us.')
+    const exports = addresses.filter((a) => a.includes('/export'))
+    expect(exports.length).toBeGreaterThan(0)
+    expect(exports.filter((a) => a.includes(editorToken) || a.includes('token='))).toEqual([])
   })
 })
 

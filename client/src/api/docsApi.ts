@@ -40,12 +40,28 @@ export async function deleteDoc(docId: string, token: string | null): Promise<vo
   await apiRequest(docUrl(docId), { method: 'DELETE', token })
 }
 
+/** The export address; the token, if any, goes in a header (`downloadExport`). */
+export function exportUrl(docId: string, format: ExportFormat): string {
+  return `${docUrl(docId)}/export?${new URLSearchParams({ format }).toString()}`
+}
+
 /**
- * A plain link for `<a download>`: the browser cannot send an Authorization
- * header for a navigation, so the token travels as a query parameter.
+ * Fetch an export with the token in the Authorization header and hand it to
+ * the browser as a download. A plain `<a download>` link would need the
+ * token in its address, where proxies and access logs keep it.
  */
-export function exportUrl(docId: string, format: ExportFormat, token: string | null): string {
-  const params = new URLSearchParams({ format })
-  if (token) params.set('token', token)
-  return `${docUrl(docId)}/export?${params.toString()}`
+export async function downloadExport(docId: string, format: ExportFormat, token: string): Promise<void> {
+  const response = await apiRequest(exportUrl(docId, format), { token })
+  const blob = await response.blob()
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${docId}.${format}`
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.hidden = true
+  document.body.append(a)
+  a.click()
+  a.remove()
+  // The click has started the download; the object URL can go soon after.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }

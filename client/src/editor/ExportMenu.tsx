@@ -1,6 +1,6 @@
 import { useRef, useState, type KeyboardEvent } from 'react'
 import type { ExportFormat } from '../../../shared/index.ts'
-import { exportUrl } from '../api/docsApi.ts'
+import { downloadExport, exportUrl } from '../api/docsApi.ts'
 import { DownloadIcon } from '../ui/icons.tsx'
 import { focusFirstItem, handleMenuKeyDown } from '../ui/menuKeys.ts'
 import { useDismiss } from '../ui/useDismiss.ts'
@@ -13,6 +13,7 @@ const FORMATS: Array<{ format: ExportFormat; label: string; hint: string }> = [
 
 export function ExportMenu({ docId, token }: { docId: string; token: string | null }) {
   const [open, setOpen] = useState(false)
+  const [failure, setFailure] = useState<string | null>(null)
   const wrapperRef = useRef<HTMLDivElement>(null)
   const buttonRef = useRef<HTMLButtonElement>(null)
   const menuRef = useRef<HTMLDivElement>(null)
@@ -24,6 +25,7 @@ export function ExportMenu({ docId, token }: { docId: string; token: string | nu
   useDismiss(open, [wrapperRef], (reason) => close(reason === 'escape'))
 
   const openMenu = (focusItem: boolean) => {
+    setFailure(null)
     setOpen(true)
     if (focusItem) requestAnimationFrame(() => focusFirstItem(menuRef.current))
   }
@@ -64,15 +66,27 @@ export function ExportMenu({ docId, token }: { docId: string; token: string | nu
               key={format}
               role="menuitem"
               className="menu__item"
-              href={exportUrl(docId, format, token)}
+              href={exportUrl(docId, format)}
               download
-              onClick={() => close(false)}
+              onClick={(event) => {
+                close(false)
+                // Open mode: the plain link downloads. With a token, fetch it
+                // with the token in a header instead of the address.
+                if (!token) return
+                event.preventDefault()
+                downloadExport(docId, format, token).catch((err: unknown) => setFailure(`Export failed: ${err instanceof Error ? err.message : String(err)}`))
+              }}
             >
               <span>{label}</span>
               <span className="menu__hint">{hint}</span>
             </a>
           ))}
         </div>
+      )}
+      {failure && (
+        <p className="export-menu__failure" role="alert">
+          {failure}
+        </p>
       )}
     </div>
   )
