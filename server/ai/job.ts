@@ -208,7 +208,7 @@ export class AiJob {
     this.events.append({ type: 'error', data: retryAfter === undefined ? { code, message } : { code, message, retryAfter } })
   }
 
-  /** Write the rest, then wait until the room has sent it (see `delivered`). */
+  /** Write the rest, then wait until the room has sent it (`Room.sent`). */
   private async endWriting(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
@@ -223,12 +223,7 @@ export class AiJob {
       }
     }
     this.presence.end()
-    if (!this.opts.room.closed) {
-      await this.opts.room.persistence.delivered()
-      // The broadcast is written, but sockets coalesce a turn's writes until
-      // the next tick (wsSocket.ts); let them go out before `done` does.
-      await new Promise((resolve) => setImmediate(resolve))
-    }
+    if (!this.opts.room.closed) await this.opts.room.sent()
   }
 
   private scheduleFlush(): void {

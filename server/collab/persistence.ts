@@ -76,8 +76,7 @@ export class RoomPersistence {
    * Resolves once everything queued so far is stored, and therefore
    * broadcast (the room sends an update when its write resolves, which is
    * before this), or as soon as storage is failing, when nothing is sent
-   * until it recovers. An AI job waits for this before its `done`, so the
-   * requester never hears "finished" ahead of the job's last words.
+   * until it recovers (see `Room.sent`).
    */
   delivered(): Promise<void> {
     if (this.failing || (this.queue.length === 0 && !this.draining)) return Promise.resolve()

@@ -221,6 +221,19 @@ export class Room {
     this.checkIdle()
   }
 
+  /**
+   * Resolves once every change made so far is stored and has left for the
+   * connections (or at once while storage fails, when nothing is sent). An
+   * AI job waits for this before its `done`, so nobody hears "finished"
+   * ahead of the job's last words.
+   */
+  async sent(): Promise<void> {
+    await this.persistence.delivered()
+    // The broadcast is written, but sockets coalesce a turn's writes until
+    // the next tick (wsSocket.ts); let those go out first.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+
   /** Keep the room loaded without a connection (an AI job writing into it). */
   retain(): () => void {
     this.leases++

@@ -47,18 +47,6 @@ describe('awareness', () => {
     clients.push(b)
     await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string } } | undefined)?.user?.name === 'Grace', 'Grace visible to late joiner')
   })
-})
-
-describe('awareness broadcasts', () => {
-  let srv: TestServer
-  const clients: TestClient[] = []
-  beforeEach(async () => {
-    srv = await startServer()
-  })
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy()
-    await srv.close()
-  })
 
   it('a burst of presence changes reaches a peer in a few frames, each peer ending with the latest state of everyone', async () => {
     const docId = 'aw-burst'
