@@ -27,6 +27,7 @@
  * once and keeps what was written so far.
  */
 import { z } from 'zod'
+import type { ItemRanges } from './itemRanges.ts'
 
 export const AI_OPS = ['generate', 'continue', 'rewrite', 'summarize'] as const
 export type AiOp = (typeof AI_OPS)[number]
@@ -94,8 +95,21 @@ export type AiRequest = z.infer<typeof AiRequestSchema>
 
 export type AiJobStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'accepted' | 'discarded'
 
+/**
+ * When each is sent (a request the server refuses before a job exists, such
+ * as AI not configured or a rate limit, is an HTTP error instead):
+ * - upstream_auth: the model endpoint refused the API key (401/403).
+ * - rate_limited: the model endpoint answered 429 (`retryAfter` when known).
+ * - upstream_error: the model endpoint failed (5xx, network) or sent garbage.
+ * - timeout: the model sent nothing for AI_TIMEOUT_MS.
+ * - incomplete: the model's stream ended without a finish reason.
+ * - anchor_lost: the place the AI was to write (the caret or the selection)
+ *   was deleted before anything was written; the model is stopped.
+ * - document_unavailable: the document was deleted, or its room closed,
+ *   while the job ran.
+ * - internal: a bug; the server logs it.
+ */
 export type AiErrorCode =
-  | 'not_configured'
   | 'upstream_auth'
   | 'rate_limited'
   | 'upstream_error'
@@ -135,12 +149,37 @@ export function isTerminalEvent(e: AiEvent): boolean {
 /** How long (ms) a finished job's events stay available for resumption. */
 export const AI_EVENT_RETENTION_MS_DEFAULT = 10 * 60 * 1000
 
-/** The AI participant's awareness state (besides `user` and `cursor`). */
+/**
+ * The AI participant's awareness state (besides `user` and `cursor`). It
+ * exists from the job's start until someone accepts or discards it (or it is
+ * accepted automatically when its events expire), so every collaborator can
+ * mark the job's text as pending.
+ *
+ * `items` are the Yjs items the job inserted (see itemRanges.ts), renewed
+ * with the AI's caret (about every 250 ms). While it writes, `openFrom`
+ * `[client, clock]` says that the server client's items from that clock on
+ * are the job's too, so text written since the last renewal is marked at
+ * once.
+ */
 export interface AiAwarenessState {
   jobId: string
   op: AiOp
   requesterId: string
   requesterName: string
+  status: 'writing' | 'pending'
+  items: ItemRanges
+  openFrom: [client: number, clock: number] | null
+}
+
+/**
+ * The answer to `POST /api/ai/jobs/:jobId/accept`. `history` is what the job
+ * inserted and deleted, so the requester's editor can put the whole job on
+ * its own undo stack as one step (Ctrl+Z right after Accept takes it back,
+ * Ctrl+Shift+Z brings it back). Null when the job changed nothing.
+ */
+export interface AiAcceptResult {
+  status: 'accepted'
+  history: { insertions: ItemRanges; deletions: ItemRanges } | null
 }
 
 /** Parse one SSE message (event name + JSON data) into a typed event, or null. */

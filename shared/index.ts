@@ -23,6 +23,10 @@ export type {
   AiEventType,
   AiEventRecord,
   AiAwarenessState,
+  AiAcceptResult,
 } from './aiProtocol.ts'
+export { deleteSetFromRanges, rangesFromDeleteSet, rangeEnds, readItemRanges } from './itemRanges.ts'
+export type { ItemRanges } from './itemRanges.ts'
+export { deleteUnlessOccupied } from './undoRule.ts'
 export type { DocSummary, DocListResponse, CreateDocResponse, HealthResponse, AiStatusResponse, ExportFormat } from './apiTypes.ts'
 export { DOC_FIELD, documentExtensions, documentSchema } from './editorSchema.ts'

@@ -17,15 +17,22 @@
  * the chunking is arbitrary; joined, the deltas are exactly the model's text.
  *
  * A Y.UndoManager tracking only this job's origin, with one capture for the
- * whole job, makes `discard` take back exactly the job's changes (restoring a
- * rewritten selection) while every human edit stays.
+ * whole job (jobUndo.ts), makes `discard` take back exactly the job's changes
+ * (restoring a rewritten selection) while every human edit stays, including
+ * words typed inside the blocks the job created. `accept` hands the same
+ * record to the requester's editor, whose undo stack takes it as one step.
+ *
+ * Until it is accepted or discarded, the job's awareness state lists the
+ * items it wrote, so every collaborator's editor marks them as pending.
  */
 import * as Y from 'yjs'
-import type { AiAwarenessState, AiErrorCode, AiJobStatus, AiOp, AiRequest, AiUsage } from '../../shared/aiProtocol.ts'
+import type { AiAcceptResult, AiAwarenessState, AiErrorCode, AiJobStatus, AiOp, AiRequest, AiUsage } from '../../shared/aiProtocol.ts'
+import { rangesFromDeleteSet, type ItemRanges } from '../../shared/itemRanges.ts'
 import type { Room } from '../collab/room.ts'
 import type { AiOrigin } from '../collab/origins.ts'
 import type { Logger } from '../log.ts'
 import { EventLog } from './eventLog.ts'
+import { jobUndoManager } from './jobUndo.ts'
 import { AiPresence } from './presence.ts'
 import { AiFailure, type ChatMessage, type ModelClient } from './provider.ts'
 import { StreamWriter, type WriteTarget } from './writer/index.ts'
@@ -62,7 +69,7 @@ export class AiJob {
   readonly origin: AiOrigin
   status: AiJobStatus = 'running'
   private readonly abort = new AbortController()
-  private abortReason: 'cancel' | 'timeout' | null = null
+  private abortReason: 'cancel' | 'timeout' | 'anchor' | 'unavailable' | null = null
   private readonly undo: Y.UndoManager
   private readonly writer: StreamWriter
   private readonly presence: AiPresence
@@ -76,6 +83,7 @@ export class AiJob {
   private idleTimer: NodeJS.Timeout | null = null
   private lastCaretAt = 0
   private settled = false
+  private history: AiAcceptResult['history'] | undefined = undefined
   /** Resolves when the model stream has ended, however it ended. */
   readonly finished: Promise<void>
 
@@ -88,12 +96,17 @@ export class AiJob {
     this.person = opts.person
     this.origin = Object.freeze({ kind: 'ai', jobId: opts.id })
     this.releaseRoom = room.retain()
-    this.undo = new Y.UndoManager(room.fragment, {
-      trackedOrigins: new Set([this.origin]),
-      captureTimeout: Number.POSITIVE_INFINITY,
-    })
+    this.undo = jobUndoManager(room.fragment, this.origin)
     this.writer = new StreamWriter({ doc: room.doc, fragment: room.fragment, schema: opts.schema, origin: this.origin, target: opts.target })
-    const ai: AiAwarenessState = { jobId: this.id, op: this.op, requesterId: this.requester.id, requesterName: this.requester.name }
+    const ai: AiAwarenessState = {
+      jobId: this.id,
+      op: this.op,
+      requesterId: this.requester.id,
+      requesterName: this.requester.name,
+      status: 'writing',
+      items: [],
+      openFrom: this.openFrom(),
+    }
     this.presence = new AiPresence(room.awareness, this.origin, { name: `AI · for ${this.requester.name}`, color: request.requester.color ?? AI_COLOR }, ai)
     this.events.append({
       type: 'start',
@@ -113,12 +126,15 @@ export class AiJob {
     this.abort.abort()
   }
 
-  accept(): AiJobStatus {
+  accept(): AiAcceptResult {
     if (this.running) throw new JobStateError('the job is still running; stop it first')
     if (this.status === 'discarded') throw new JobStateError('the job was already discarded')
+    // Read before settle() destroys the manager. A second accept (a retry
+    // after a lost response) answers the same.
+    this.history ??= this.record()
     this.status = 'accepted'
     this.settle()
-    return this.status
+    return { status: 'accepted', history: this.history }
   }
 
   discard(): AiJobStatus {
@@ -138,8 +154,34 @@ export class AiJob {
   settle(): void {
     if (this.settled) return
     this.settled = true
+    this.presence.end()
     this.undo.destroy()
     this.releaseRoom()
+  }
+
+  /** The document was deleted (or its room closed): stop with `document_unavailable`. */
+  stopUnavailable(): void {
+    if (!this.running) return
+    this.abortReason = 'unavailable'
+    this.abort.abort()
+  }
+
+  /** What the job inserted and deleted, or null if it changed nothing. */
+  private record(): AiAcceptResult['history'] {
+    const item = this.undo.undoStack[0]
+    if (item === undefined || this.settled) return null
+    return { insertions: rangesFromDeleteSet(item.insertions), deletions: rangesFromDeleteSet(item.deletions) }
+  }
+
+  private insertedItems(): ItemRanges {
+    const item = this.undo.undoStack[0]
+    return item === undefined ? [] : rangesFromDeleteSet(item.insertions)
+  }
+
+  /** While writing, the server client's items from here on are this job's (see AiAwarenessState). */
+  private openFrom(): [number, number] {
+    const { doc } = this.opts.room
+    return [doc.clientID, Y.getState(doc.store, doc.clientID)]
   }
 
   private async run(): Promise<void> {
@@ -168,6 +210,8 @@ export class AiJob {
     } catch (err) {
       if (this.abortReason === 'cancel') await this.complete('cancelled', finishReason, usage)
       else if (this.abortReason === 'timeout') await this.fail('timeout', `The model sent nothing for ${Math.round(this.opts.idleTimeoutMs / 1000)} s; the job was stopped.`)
+      else if (this.abortReason === 'anchor') await this.fail('anchor_lost', ANCHOR_LOST_MESSAGE)
+      else if (this.abortReason === 'unavailable') await this.fail('document_unavailable', 'The document was deleted or closed while the AI was writing; the job was stopped.')
       else if (err instanceof AiFailure) await this.fail(err.code, err.message, err.retryAfter)
       else {
         this.opts.log.error(`AI job ${this.id} failed`, err)
@@ -198,6 +242,12 @@ export class AiJob {
 
   private async complete(status: 'completed' | 'cancelled', finishReason: string | null, usage: AiUsage | null): Promise<void> {
     await this.endWriting()
+    // The model finished before the first write found its place gone.
+    if (this.writer.anchorLost) {
+      this.status = 'failed'
+      this.events.append({ type: 'error', data: { code: 'anchor_lost', message: ANCHOR_LOST_MESSAGE } })
+      return
+    }
     this.status = status
     this.events.append({ type: 'done', data: { status, finishReason, usage } })
   }
@@ -222,7 +272,10 @@ export class AiJob {
         this.opts.log.error(`AI job ${this.id}: final write failed`, err)
       }
     }
-    this.presence.end()
+    // Text stays marked as pending for everyone until Accept or Discard.
+    const items = this.insertedItems()
+    if (items.length === 0 || this.opts.room.closed) this.presence.end()
+    else this.presence.finishWriting(items)
     if (!this.opts.room.closed) await this.opts.room.sent()
   }
 
@@ -245,18 +298,29 @@ export class AiJob {
     this.flushTimer = null
     this.lastFlush = Date.now()
     this.sendText()
-    if (this.opts.room.closed) return
+    if (this.opts.room.closed) {
+      this.stopUnavailable()
+      return
+    }
     this.writer.flush()
+    if (this.writer.anchorLost) {
+      // Nowhere to write: stop paying for tokens nobody will see.
+      this.abortReason = 'anchor'
+      this.abort.abort()
+      return
+    }
     // The caret is an awareness broadcast to every peer; moving it on every
     // flush doubled the socket writes of a job (see BENCHMARKS.md), and a
     // caret that trails by up to 250 ms reads the same.
     const now = Date.now()
     if (now - this.lastCaretAt >= CARET_INTERVAL_MS) {
       this.lastCaretAt = now
-      this.presence.moveCaret(this.writer.caret())
+      this.presence.moveCaret(this.writer.caret(), this.insertedItems(), this.openFrom())
     }
   }
 }
+
+const ANCHOR_LOST_MESSAGE = 'The place the AI was to write was deleted before anything was written, so the job was stopped.'
 
 export class JobStateError extends Error {
   override name = 'JobStateError'

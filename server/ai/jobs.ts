@@ -138,7 +138,7 @@ export class AiJobs {
   cancelDocument(docId: string): void {
     for (const j of this.jobs.values()) {
       if (j.docId !== docId) continue
-      j.cancel()
+      j.stopUnavailable()
       j.settle()
     }
   }

@@ -1,8 +1,10 @@
 /**
  * The AI job as a participant in the room's awareness: a name ("AI · for
- * Alice"), a color, and a caret at its insertion point. It has its own
- * awareness client id, so it shows up beside the humans and disappears
- * when the job ends.
+ * Alice"), a color, a caret at its insertion point while it writes, and the
+ * items it wrote (for everyone's pending mark) until it is accepted or
+ * discarded. It has its own awareness client id, so it shows up beside the
+ * humans; its caret goes when the writing ends, its state when the job is
+ * resolved.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -24,7 +26,7 @@ export class AiPresence {
     private readonly awareness: awarenessProtocol.Awareness,
     private readonly origin: AiOrigin,
     private readonly user: { name: string; color: string },
-    private readonly ai: AiAwarenessState,
+    private ai: AiAwarenessState,
   ) {
     // Above the range of the room's small doc client ids, random like a browser's.
     this.clientId = 0x10000 + Math.floor(Math.random() * 0x7ffe0000)
@@ -33,9 +35,19 @@ export class AiPresence {
     this.renewTimer.unref()
   }
 
-  moveCaret(caret: Y.RelativePosition | null): void {
+  /** Renew the caret and the job's items (about every 250 ms while writing). */
+  moveCaret(caret: Y.RelativePosition | null, items: AiAwarenessState['items'], openFrom: AiAwarenessState['openFrom']): void {
     if (this.ended) return
     this.caret = caret
+    this.ai = { ...this.ai, items, openFrom }
+    this.publish()
+  }
+
+  /** The writing is over: no caret; the final items stay marked as pending. */
+  finishWriting(items: AiAwarenessState['items']): void {
+    if (this.ended) return
+    this.caret = null
+    this.ai = { ...this.ai, status: 'pending', items, openFrom: null }
     this.publish()
   }
 

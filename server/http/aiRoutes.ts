@@ -26,9 +26,9 @@ export function aiRoutes(ctx: ServerContext) {
     await authorize(c, ctx, job.docId, min)
     return job
   }
-  const settle = (fn: () => string) => {
+  const settle = <T>(fn: () => T): T => {
     try {
-      return { status: fn() }
+      return fn()
     } catch (err) {
       if (err instanceof JobStateError) throw new ApiError(409, 'conflict', err.message)
       throw err
@@ -70,6 +70,6 @@ export function aiRoutes(ctx: ServerContext) {
     })
     .post('/ai/jobs/:jobId/discard', async (c) => {
       const job = await findJob(c, 'editor')
-      return c.json(settle(() => job.discard()))
+      return c.json(settle(() => ({ status: job.discard() })))
     })
 }

@@ -68,7 +68,13 @@ describe('stop, accept and discard', () => {
       requester: requester(),
     })
     await run.ended
-    expect((await postJob(h.srv.url, run.jobId(), 'accept')).body).toEqual({ status: 'accepted' })
+    const accepted = (await postJob(h.srv.url, run.jobId(), 'accept')).body as { status: string; history: { insertions: Array<[number, number[]]>; deletions: Array<[number, number[]]> } }
+    expect(accepted.status).toBe('accepted')
+    // What the requester's undo stack takes as one step: the new words, and the old ones it deleted.
+    expect(accepted.history.insertions.map(([, r]) => r.length)).toEqual([2])
+    expect(accepted.history.deletions.length).toBeGreaterThan(0)
+    // A retry of a lost response answers the same.
+    expect((await postJob(h.srv.url, run.jobId(), 'accept')).body).toEqual(accepted)
     expect((await postJob(h.srv.url, run.jobId(), 'discard')).status).toBe(409)
     await waitFor(() => b.text() === 'New words.', 'new text kept')
   })

@@ -64,7 +64,7 @@ describe('AI text streams into the shared document', () => {
     expect(deltas.join('')).toBe('One two three')
   })
 
-  it('shows the AI as a participant with a caret, labelled with the requester, and removes it at the end', async () => {
+  it('shows the AI as a participant with a caret, labelled with the requester; after the end its text stays pending until Accept', async () => {
     const [a, b] = await h.room('presence')
     h.upstream.script({ tokens: tokenize('Some words that take a while to arrive here.'), delayMs: 20, pauseAfter: 3 })
     const run = await startJob(h.srv.url, 'presence', { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 0) }, requester: requester('Chen') })
@@ -77,7 +77,15 @@ describe('AI text streams into the shared document', () => {
     await waitFor(() => [...b.provider.awareness.getStates().values()].some((s) => (s as { ai?: unknown; cursor?: unknown }).ai && (s as { cursor?: unknown }).cursor), 'AI caret')
     h.upstream.release()
     await run.ended
-    await waitFor(() => ![...b.provider.awareness.getStates().values()].some((s) => (s as { ai?: unknown }).ai), 'AI participant gone')
+    // Written and waiting for Accept/Discard: no caret, the items stay
+    // published as pending for everyone's mark.
+    type AiPeer = { cursor: unknown; ai: { status: string; items: Array<[number, number[]]> } }
+    const aiPeer = () => [...b.provider.awareness.getStates().values()].find((s) => (s as { ai?: unknown }).ai) as AiPeer | undefined
+    await waitFor(() => aiPeer()?.ai.status === 'pending', 'AI job pending')
+    expect(aiPeer()?.cursor).toBeNull()
+    expect(aiPeer()?.ai.items.length).toBe(1)
+    expect((await postJob(h.srv.url, run.jobId(), 'accept')).status).toBe(200)
+    await waitFor(() => aiPeer() === undefined, 'AI participant gone after Accept')
   })
 
   it('coalesces tokens into at most ~20 Yjs updates per second', async () => {

@@ -3,7 +3,7 @@
  * so every field is checked before use.
  */
 import type { AiAwarenessState, AiOp } from '../../../shared/index.ts'
-import { AI_OPS } from '../../../shared/index.ts'
+import { AI_OPS, readItemRanges } from '../../../shared/index.ts'
 import { isHexColor } from '../identity/palette.ts'
 
 export interface Peer {
@@ -11,7 +11,7 @@ export interface Peer {
   name: string
   color: string
   isSelf: boolean
-  /** Present for the server's AI participant while a job runs. */
+  /** Present for the server's AI participant while a job runs or waits for Accept/Discard. */
   ai: AiAwarenessState | null
 }
 
@@ -19,10 +19,22 @@ const FALLBACK_COLOR = '#57534e'
 
 export function readAiState(value: unknown): AiAwarenessState | null {
   if (typeof value !== 'object' || value === null) return null
-  const { jobId, op, requesterId, requesterName } = value as Record<string, unknown>
+  const { jobId, op, requesterId, requesterName, status, items, openFrom } = value as Record<string, unknown>
   if (typeof jobId !== 'string' || typeof requesterId !== 'string') return null
   if (typeof op !== 'string' || !(AI_OPS as readonly string[]).includes(op)) return null
-  return { jobId, op: op as AiOp, requesterId, requesterName: typeof requesterName === 'string' ? requesterName : '' }
+  const open =
+    Array.isArray(openFrom) && openFrom.length === 2 && openFrom.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)
+      ? (openFrom as [number, number])
+      : null
+  return {
+    jobId,
+    op: op as AiOp,
+    requesterId,
+    requesterName: typeof requesterName === 'string' ? requesterName.slice(0, 80) : '',
+    status: status === 'pending' ? 'pending' : 'writing',
+    items: readItemRanges(items) ?? [],
+    openFrom: open,
+  }
 }
 
 export function peersFromStates(states: Map<number, Record<string, unknown>>, selfClientId: number): Peer[] {

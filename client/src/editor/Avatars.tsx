@@ -18,7 +18,9 @@ interface AvatarsProps {
 
 /** Everyone in the room as a row of avatars: me first, then AI participants, then others. */
 export function Avatars({ peers, self }: AvatarsProps) {
-  const others = peers.filter((peer) => !peer.isSelf)
+  // A finished job waiting for Accept/Discard keeps its awareness state (the
+  // pending mark reads it), but nobody is working any more.
+  const others = peers.filter((peer) => !peer.isSelf && peer.ai?.status !== 'pending')
   const shown = others.slice(0, MAX_SHOWN)
   const hidden = others.slice(MAX_SHOWN)
   const count = others.length + 1
