@@ -151,3 +151,13 @@ export function hexToRgb(hex: string): string {
   const n = parseInt(hex.slice(1), 16)
   return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`
 }
+
+/** The requester's AI panel: its phase, or null when it is closed (never waits). */
+export function aiPhase(page: Page): Promise<string | null> {
+  return attr(page, tid('ai-panel'), 'data-phase')
+}
+
+/** Everything the AI panel says, or null when it is closed (never waits). */
+export function aiPanelText(page: Page): Promise<string | null> {
+  return textOf(page, tid('ai-panel'))
+}

@@ -117,6 +117,10 @@ export function AiBubbleMenu({ editor, availability, busy, expandRequest, onRun 
         </div>
       ) : step === 'translate' ? (
         <PromptForm
+          // Its own key: otherwise React reuses the instruction field in this
+          // slot (same component, same place), which neither takes focus nor
+          // forgets what was typed there.
+          key="translate"
           label="Translate the selection to"
           placeholder="e.g. French"
           submitLabel="Translate"

@@ -45,8 +45,14 @@ export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
   const op = view.op ?? 'generate'
   const showHint = hinted !== 0 && hinted === view.discardOffer && canDiscard(view)
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault()
+    if (event.key !== 'Escape') return
+    event.preventDefault()
+    if (view.phase === 'starting' || view.phase === 'running') {
+      // Escape means "stop" here as in the editor. Focus stays in the panel,
+      // moving on to Accept once Stop's button is gone.
+      stopHadFocus.current = true
+      void controller.stop()
+    } else {
       onReturnFocus()
     }
   }

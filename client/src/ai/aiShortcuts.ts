@@ -2,7 +2,8 @@
  * Keyboard entry points of the AI feature, as one editor extension:
  * - `Mod-j`: AI commands (or the rewrite menu when text is selected);
  * - `/` typed in an empty paragraph: AI commands;
- * - `Mod-z` right after my AI job finished: offer to discard it.
+ * - `Mod-z` right after my AI job finished: offer to discard it;
+ * - `Escape` while my AI job runs: stop it, as the panel's Stop button does.
  *
  * Its priority is above Collaboration's (1000) so that `Mod-z` reaches this
  * extension first; when there is no finished job it returns false and the
@@ -17,6 +18,8 @@ export interface AiShortcutHandlers {
   openAi: (editor: Editor, via: 'shortcut' | 'slash') => boolean
   /** Returns whether Mod-z was taken over. */
   interceptUndo: () => boolean
+  /** Returns whether there was a running job to stop. */
+  stopJob: () => boolean
 }
 
 export interface AiShortcutsOptions {
@@ -28,7 +31,7 @@ export interface AiShortcutsOptions {
   getHandlers: () => AiShortcutHandlers
 }
 
-const NO_HANDLERS: AiShortcutHandlers = { openAi: () => false, interceptUndo: () => false }
+export const NO_AI_HANDLERS: AiShortcutHandlers = { openAi: () => false, interceptUndo: () => false, stopJob: () => false }
 
 export function isInEmptyParagraph(state: EditorState): boolean {
   const { selection } = state
@@ -42,13 +45,15 @@ export const AiShortcuts = Extension.create<AiShortcutsOptions>({
   priority: 10_000,
 
   addOptions() {
-    return { getHandlers: () => NO_HANDLERS }
+    return { getHandlers: () => NO_AI_HANDLERS }
   },
 
   addKeyboardShortcuts() {
     return {
       'Mod-j': () => this.options.getHandlers().openAi(this.editor, 'shortcut'),
       'Mod-z': () => this.options.getHandlers().interceptUndo(),
+      // Without a running job, Escape is left to whatever else wants it.
+      Escape: () => this.options.getHandlers().stopJob(),
     }
   },
 

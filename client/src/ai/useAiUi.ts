@@ -37,13 +37,17 @@ export function useAiUi(
   const open = useCallback(
     (via: 'slash' | 'shortcut' | 'button') => {
       if (!editor || !editor.isEditable) return false
+      // Without AI on this server a "/" is only ever meant as a slash (a path,
+      // a date, "and/or"): let it type. Mod-j and the toolbar still open the
+      // menu, and there it says how to set AI up.
+      if (via === 'slash' && availability.state === 'not-configured') return false
       const { selection, doc } = editor.state
       const hasText = !selection.empty && doc.textBetween(selection.from, selection.to, ' ').trim() !== ''
       if (via !== 'slash' && hasText) setBubbleRequest((n) => n + 1)
       else setCommandMenu({ via })
       return true
     },
-    [editor],
+    [editor, availability.state],
   )
 
   // The editor extension calls these at key time; keep them current.
@@ -51,6 +55,11 @@ export function useAiUi(
     handlers.current = {
       openAi: (_editor, via) => open(via),
       interceptUndo: () => controller?.offerDiscard() ?? false,
+      stopJob: () => {
+        if (!controller || !isActive(controller.getSnapshot())) return false
+        void controller.stop()
+        return true
+      },
     }
   }, [handlers, open, controller])
 

@@ -4,7 +4,7 @@ import { CloseCode } from '../../../shared/index.ts'
 import { AiBubbleMenu } from '../ai/AiBubbleMenu.tsx'
 import { AiCommandMenu } from '../ai/AiCommandMenu.tsx'
 import { AiPanel } from '../ai/AiPanel.tsx'
-import type { AiShortcutHandlers } from '../ai/aiShortcuts.ts'
+import { NO_AI_HANDLERS, type AiShortcutHandlers } from '../ai/aiShortcuts.ts'
 import { useAiJob } from '../ai/useAiJob.ts'
 import { useAiStatus } from '../ai/useAiStatus.ts'
 import { useAiUi } from '../ai/useAiUi.ts'
@@ -37,7 +37,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
   const { docId, provider } = session
   const connection = useConnection(session.connection)
   const peers = usePeers(provider.awareness)
-  const aiHandlers = useRef<AiShortcutHandlers>({ openAi: () => false, interceptUndo: () => false })
+  const aiHandlers = useRef<AiShortcutHandlers>(NO_AI_HANDLERS)
   const identityRef = useRef(identity)
   useEffect(() => {
     identityRef.current = identity
