@@ -15,7 +15,10 @@
  *   done   -> { status: 'completed' | 'cancelled', finishReason, usage }
  *   error  -> { code, message, retryAfter? }  (terminal, instead of done)
  *
- * A comment line (`: hb`) is sent every 15 s so proxies keep the stream open.
+ * A comment line (`: hb`) is sent every 15 s (AI_HEARTBEAT_MS) so proxies
+ * keep the stream open. Every event-stream response announces that period
+ * in an `X-Heartbeat-Ms` header: a client that hears nothing for a few
+ * periods knows the connection is dead and resumes.
  *
  * Resumption: `GET /api/ai/jobs/:jobId/events` with `Last-Event-ID` (header, or
  * `?lastEventId=` for fetch clients) replays exactly the events after that id

@@ -1,7 +1,9 @@
 /**
  * Streams a job's EventLog as Server-Sent Events: first the events after
  * `lastId` (replay), then live ones, ending after the terminal event. A
- * comment heartbeat keeps proxies from closing a quiet stream.
+ * comment heartbeat keeps proxies from closing a quiet stream, and the
+ * `X-Heartbeat-Ms` header says how often it comes, so a client can tell a
+ * quiet stream from a dead one whatever AI_HEARTBEAT_MS is set to.
  *
  * The body is a plain ReadableStream fed straight from the log: each event's
  * frame is encoded once (EventLog.frame) and enqueued as the event is
@@ -12,6 +14,9 @@ import { isTerminalEvent, type AiEventRecord } from '../../shared/aiProtocol.ts'
 import type { EventLog } from './eventLog.ts'
 
 const HEARTBEAT = new TextEncoder().encode(': hb\n\n')
+
+/** Named in the protocol header (shared/aiProtocol.ts); the client reads it in sseClient.ts. */
+export const HEARTBEAT_HEADER = 'X-Heartbeat-Ms'
 
 export function streamEvents(c: Context, log: EventLog, lastId: number, heartbeatMs: number): Response {
   let stop = () => {}
@@ -64,6 +69,7 @@ export function streamEvents(c: Context, log: EventLog, lastId: number, heartbea
     'Transfer-Encoding': 'chunked',
     // nginx and similar proxies buffer responses unless told not to.
     'X-Accel-Buffering': 'no',
+    [HEARTBEAT_HEADER]: String(heartbeatMs),
   })
 }
 

@@ -43,13 +43,36 @@ export interface AiStreamOptions {
   /** Sent with every request (e.g. Authorization). */
   headers?: Record<string, string>
   retry?: Partial<RetryPolicy>
-  /** The server sends a heartbeat every 15 s; silence this long means a dead connection. */
+  /**
+   * Silence this long means a dead connection, when the server does not
+   * announce its heartbeat (`X-Heartbeat-Ms`); when it does, that decides.
+   */
   idleTimeoutMs?: number
   /** Delays for retries; resolves early when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 8000, maxAttempts: 8 }
+
+/** The server's announcement of its heartbeat period (see shared/aiProtocol.ts). */
+export const HEARTBEAT_HEADER = 'X-Heartbeat-Ms'
+const DEFAULT_IDLE_TIMEOUT_MS = 45_000
+/** Room for a heartbeat delayed by a busy server or a slow network. */
+const IDLE_MARGIN_MS = 2000
+/** Above the server's own cap (300 s): anything larger is not a heartbeat. */
+const MAX_HEARTBEAT_MS = 600_000
+
+/**
+ * How long a stream may stay silent before it counts as dead: three missed
+ * heartbeats plus a margin, so one late heartbeat never forces a resume.
+ * Without a usable announcement (an older server, a proxy that strips it),
+ * `fallbackMs`.
+ */
+export function idleTimeoutFor(heartbeatHeader: string | null, fallbackMs: number): number {
+  const heartbeat = Number(heartbeatHeader ?? NaN)
+  if (!Number.isFinite(heartbeat) || heartbeat <= 0 || heartbeat > MAX_HEARTBEAT_MS) return fallbackMs
+  return 3 * heartbeat + IDLE_MARGIN_MS
+}
 
 type Outcome = 'terminal' | 'dropped' | 'failed' | 'closed'
 
@@ -70,7 +93,7 @@ export class AiJobStream {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init))
     this.headers = options.headers ?? {}
     this.retry = { ...DEFAULT_RETRY, ...options.retry }
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 45_000
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
     this.sleep = options.sleep ?? abortableSleep
   }
 
@@ -141,9 +164,11 @@ export class AiJobStream {
     const onClose = () => connection.abort()
     this.lifetime.signal.addEventListener('abort', onClose)
     let idleTimer: ReturnType<typeof setTimeout> | null = null
+    // Until the response says otherwise (waiting for its headers, say).
+    let idleMs = this.idleTimeoutMs
     const resetIdle = () => {
       if (idleTimer !== null) clearTimeout(idleTimer)
-      idleTimer = setTimeout(() => connection.abort(), this.idleTimeoutMs)
+      idleTimer = setTimeout(() => connection.abort(), idleMs)
     }
     try {
       resetIdle()
@@ -155,6 +180,8 @@ export class AiJobStream {
       })
       if (!response.ok) return await this.handleHttpError(response, mode)
       if (!response.body) return 'dropped'
+      idleMs = idleTimeoutFor(response.headers.get(HEARTBEAT_HEADER), this.idleTimeoutMs)
+      resetIdle()
       if (mode === 'resume') this.callbacks.onReconnected?.()
       return await this.read(response.body, resetIdle)
     } catch {
