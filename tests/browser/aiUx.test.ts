@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { tokenize } from '../support/fakeOpenAI.ts'
+import { SECRET, call, tokenFor } from '../security/helpers.ts'
 import { ALICE, announceSkip, screenshotPath, startApp, useBrowserSuite, type Person } from './harness.ts'
 import {
   aiPanelText,
@@ -231,7 +232,7 @@ describe.skipIf(skip)('AI UX in the browser', () => {
     await poll(() => docText(alice.page)).toBe(`Offline stream\n${TEA}`)
   })
 
-  test.skip('a deleted document shows one message, the banner, and never "Offline"', async () => {
+  test('a deleted document shows one message, the banner, and never "Offline"', async () => {
     const alice = await aliceIn('Soon gone')
     const docId = decodeURIComponent(new URL(alice.page.url()).pathname.split('/').pop() ?? '')
     const reply = await fetch(`${suite.app.url}/api/docs/${encodeURIComponent(docId)}`, { method: 'DELETE' })
@@ -244,6 +245,24 @@ describe.skipIf(skip)('AI UX in the browser', () => {
     expect(header).not.toContain('Offline')
     expect(header).not.toMatch(/back online|reconnect/i)
     await alice.page.screenshot({ path: screenshotPath('doc-deleted.png') })
+  })
+
+  test('a link that expires while open shows one message, the banner, and never "Offline"', async () => {
+    const guarded = await startApp({ ai: false, env: { AUTH_SECRET: SECRET } })
+    try {
+      const created = await call(guarded.url, '/api/docs', { method: 'POST', token: await tokenFor('*', 'editor'), body: {} })
+      const docId = (created.body as { id: string }).id
+      const alice = await suite.person(ALICE)
+      const token = await tokenFor(docId, 'editor', { ttlSeconds: 3 })
+      await alice.page.goto(`${guarded.url}/d/${docId}?token=${encodeURIComponent(token)}`)
+      await poll(() => connectionState(alice.page)).toBe('saved')
+      await poll(() => attr(alice.page, tid('connection-closed'), 'data-code'), 10_000).toBe('4401')
+      await alice.page.waitForTimeout(4500)
+      expect(await connectionState(alice.page)).not.toBe('offline')
+      expect((await textOf(alice.page, 'header')) ?? '').not.toMatch(/offline|back online|reconnect/i)
+    } finally {
+      await guarded.close()
+    }
   })
 })
 

@@ -10,7 +10,8 @@ import { deriveIndicator, type ConnectionFacts, type Indicator } from './indicat
 import { SaveTracker, type SaveState } from './saveTracker.ts'
 
 export interface ConnectionSnapshot {
-  indicator: Indicator
+  /** Null once `closed`: the refusal is the whole story then. */
+  indicator: Indicator | null
   closed: PermanentClose | null
 }
 
@@ -96,6 +97,7 @@ export class ConnectionMonitor {
     // y-websocket already stops for 44xx; disconnecting also closes the
     // BroadcastChannel. Deferred: we are inside the provider's close handler.
     queueMicrotask(() => this.provider.disconnect())
+    this.stopOfflineTimer()
     this.update({ closed: true })
   }
 

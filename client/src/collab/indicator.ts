@@ -2,6 +2,10 @@
  * What the connection indicator says, derived from observed facts only.
  * "Saved" requires proof from the server (see saveTracker.ts); everything
  * else errs on the side of "not yet".
+ *
+ * A permanent refusal (deleted, link expired, no access) has no indicator at
+ * all: "Offline" next to it would promise a sync that will never come, and
+ * the closed banner already says what happened, once.
  */
 export type Indicator = 'saved' | 'saving' | 'offline' | 'reconnecting' | 'connecting'
 
@@ -20,8 +24,9 @@ export interface ConnectionFacts {
   closed: boolean
 }
 
-export function deriveIndicator(facts: ConnectionFacts): Indicator {
-  if (!facts.online || facts.closed || facts.longDisconnected) return 'offline'
+export function deriveIndicator(facts: ConnectionFacts): Indicator | null {
+  if (facts.closed) return null
+  if (!facts.online || facts.longDisconnected) return 'offline'
   if (facts.status === 'connected' && facts.handshake) return facts.saved ? 'saved' : 'saving'
   return facts.everConnected ? 'reconnecting' : 'connecting'
 }

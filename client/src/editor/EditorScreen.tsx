@@ -100,7 +100,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
             View only
           </span>
         )}
-        <ConnectionStatus indicator={connection.indicator} />
+        {connection.indicator && <ConnectionStatus indicator={connection.indicator} />}
         <Avatars peers={peers} self={<IdentityButton identity={identity} onChange={update} compact />} />
         {sharing.kind === 'owner' ? (
           <ShareButton docId={docId} token={token} title={title} />
@@ -133,7 +133,8 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
           onRun={ai.runSelection}
         />
       </main>
-      {controller && <AiPanel view={view} controller={controller} onReturnFocus={focusEditor} />}
+      {/* Refused for good: the banner is the one message, and the job's buttons could only fail. */}
+      {controller && !closed && <AiPanel view={view} controller={controller} onReturnFocus={focusEditor} />}
     </div>
   )
 }
