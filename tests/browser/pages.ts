@@ -63,7 +63,7 @@ export function docHtml(page: Page): Promise<string> {
   return editor(page).evaluate((root) => {
     const copy = root.cloneNode(true) as HTMLElement
     for (const caret of copy.querySelectorAll('.collaboration-carets__caret, .ProseMirror-widget, br.ProseMirror-trailingBreak, img.ProseMirror-separator')) caret.remove()
-    for (const highlight of copy.querySelectorAll('.collaboration-carets__selection')) highlight.replaceWith(...highlight.childNodes)
+    for (const highlight of copy.querySelectorAll('.collaboration-carets__selection, .ai-pending')) highlight.replaceWith(...highlight.childNodes)
     const walk = (node: Node): string => {
       if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? ''
       if (!(node instanceof HTMLElement)) return ''

@@ -1,5 +1,5 @@
 /** HTTP calls of the AI feature (the event stream itself is in sseClient.ts). */
-import type { AiJobStatus, AiStatusResponse } from '../../../shared/index.ts'
+import type { AiAcceptResult, AiJobStatus, AiStatusResponse } from '../../../shared/index.ts'
 import { apiJson } from '../api/http.ts'
 
 export type JobAction = 'cancel' | 'accept' | 'discard'
@@ -23,4 +23,9 @@ export async function postJobAction(jobId: string, action: JobAction, token: str
     token,
   })
   return body.status
+}
+
+/** Accept, with what the job changed (for the requester's undo stack). */
+export async function acceptJob(jobId: string, token: string | null): Promise<AiAcceptResult> {
+  return apiJson<AiAcceptResult>(`/api/ai/jobs/${encodeURIComponent(jobId)}/accept`, { method: 'POST', body: {}, token })
 }

@@ -10,7 +10,8 @@ import type { AiAwarenessState, AiEventRecord, AiOp, AiRequest } from '../../../
 import { ApiError, describeError } from '../api/http.ts'
 import { authHeaders } from '../auth/token.ts'
 import type { Identity } from '../identity/identity.ts'
-import { aiJobStartUrl, postJobAction, type JobAction } from './aiApi.ts'
+import type { AcceptUndo } from './acceptUndo.ts'
+import { acceptJob, aiJobStartUrl, postJobAction, type JobAction } from './aiApi.ts'
 import { IDLE_VIEW, canDiscard, type AiJobView } from './aiJobView.ts'
 import { AiJobStream, type AiStreamFailure, type AiStreamOptions } from './sseClient.ts'
 
@@ -24,6 +25,8 @@ export interface AiJobControllerOptions {
   getRoomJobs: () => AiAwarenessState[]
   storage?: Storage
   streamOptions?: AiStreamOptions
+  /** Puts an accepted job on the editor's undo stack (acceptUndo.ts). */
+  acceptUndo?: AcceptUndo
 }
 
 export class AiJobController {
@@ -33,6 +36,8 @@ export class AiJobController {
   private stream: AiJobStream | null = null
   private stopRequested = false
   private destroyed = false
+  /** This tab started the current job and holds its deletions for Undo after Accept. */
+  private holding = false
 
   constructor(options: AiJobControllerOptions) {
     this.options = options
@@ -65,6 +70,9 @@ export class AiJobController {
       void postJobAction(previous, 'accept', this.options.token).catch(() => undefined)
     }
     this.stopRequested = false
+    this.releaseHistory()
+    this.options.acceptUndo?.hold()
+    this.holding = this.options.acceptUndo !== undefined
     this.set({ ...IDLE_VIEW, phase: 'starting', op: input.op, discardOffer: this.view.discardOffer })
     const stream = this.openStream(false)
     void stream.start(aiJobStartUrl(this.options.docId), request)
@@ -111,6 +119,7 @@ export class AiJobController {
   }
 
   destroy(): void {
+    this.releaseHistory()
     this.destroyed = true
     this.stream?.close()
     this.listeners.clear()
@@ -193,7 +202,10 @@ export class AiJobController {
     const error = this.view.error?.code === 'action_failed' ? null : this.view.error
     this.set({ ...this.view, busy: action, error })
     try {
-      await postJobAction(jobId, action, this.options.token)
+      if (action === 'accept') {
+        const { history } = await acceptJob(jobId, this.options.token)
+        if (history && this.holding) await this.options.acceptUndo?.push(history)
+      } else await postJobAction(jobId, action, this.options.token)
       // Cancel ends with a `done` event on the stream; the others end the job here.
       if (action !== 'cancel') this.reset()
     } catch (error) {
@@ -212,7 +224,13 @@ export class AiJobController {
     }
   }
 
+  private releaseHistory(): void {
+    if (this.holding) this.options.acceptUndo?.release()
+    this.holding = false
+  }
+
   private reset(): void {
+    this.releaseHistory()
     this.stream?.close()
     this.stream = null
     this.clearStoredJob()

@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import type { AiAwarenessState } from '../../../shared/index.ts'
 import { readAiState } from '../collab/peers.ts'
 import type { Identity } from '../identity/identity.ts'
+import type { AcceptUndo } from './acceptUndo.ts'
 import { AiJobController } from './aiJobController.ts'
 import { IDLE_VIEW, type AiJobView } from './aiJobView.ts'
 
@@ -20,6 +21,7 @@ export function useAiJob(
   token: string | null,
   awareness: Awareness,
   getIdentity: () => Identity,
+  acceptUndo?: AcceptUndo,
 ): AiJobHandle {
   const [controller, setController] = useState<AiJobController | null>(null)
 
@@ -30,6 +32,7 @@ export function useAiJob(
       getIdentity,
       getRoomJobs: () => roomJobs(awareness),
       storage: sessionStorage,
+      acceptUndo,
     })
     created.resumeStored()
     setController(created)
@@ -38,7 +41,7 @@ export function useAiJob(
       created.destroy()
     }
     // getIdentity must be stable (it reads a ref), or each render would start over.
-  }, [docId, token, awareness, getIdentity])
+  }, [docId, token, awareness, getIdentity, acceptUndo])
 
   const view = useSyncExternalStore(
     controller?.subscribe ?? noopSubscribe,

@@ -1,11 +1,13 @@
 import { EditorContent, useEditor } from '@tiptap/react'
-import { useCallback, useEffect, useRef } from 'react'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { CloseCode } from '../../../shared/index.ts'
 import { AiBubbleMenu } from '../ai/AiBubbleMenu.tsx'
 import { AiCommandMenu } from '../ai/AiCommandMenu.tsx'
 import { AiPanel } from '../ai/AiPanel.tsx'
 import { NO_AI_HANDLERS, type AiShortcutHandlers } from '../ai/aiShortcuts.ts'
 import { useAiJob } from '../ai/useAiJob.ts'
+import { AcceptUndo } from '../ai/acceptUndo.ts'
+import { yUndoPluginKey } from '@tiptap/y-tiptap'
 import { useAiStatus } from '../ai/useAiStatus.ts'
 import { useAiUi } from '../ai/useAiUi.ts'
 import { readTokenClaims } from '../auth/claims.ts'
@@ -88,7 +90,8 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
 
   const title = useDocumentTitle(editor)
   const availability = useAiStatus(token)
-  const { controller, view } = useAiJob(docId, token, provider.awareness, getIdentity)
+  const acceptUndo = useMemo(() => new AcceptUndo(session.ydoc, () => yUndoPluginKey.getState(editor.state)?.undoManager ?? null), [session.ydoc, editor])
+  const { controller, view } = useAiJob(docId, token, provider.awareness, getIdentity, acceptUndo)
   const ai = useAiUi(editor, controller, view, availability, aiHandlers)
   const focusEditor = useCallback(() => editor.commands.focus(), [editor])
 

@@ -7,8 +7,9 @@ import type { AnyExtension } from '@tiptap/core'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import { Placeholder, Selection } from '@tiptap/extensions'
-import { DOC_FIELD, documentExtensions } from '../../../shared/index.ts'
+import { DOC_FIELD, documentExtensions, documentSchema } from '../../../shared/index.ts'
 import { AiShortcuts, type AiShortcutHandlers } from '../ai/aiShortcuts.ts'
+import { AiPendingMarks } from '../ai/pendingMarks.ts'
 import type { CollabSession } from '../collab/session.ts'
 import type { Identity } from '../identity/identity.ts'
 import { renderCaret } from './caret.ts'
@@ -19,10 +20,19 @@ export interface EditorExtensionOptions {
   aiHandlers: { current: AiShortcutHandlers }
 }
 
+const PROTECTED_NODES = new Set(Object.keys(documentSchema().nodes))
+
 export function editorExtensions({ session, identity, aiHandlers }: EditorExtensionOptions): AnyExtension[] {
   return [
     ...documentExtensions(),
-    Collaboration.configure({ document: session.ydoc, field: DOC_FIELD }),
+    Collaboration.configure({
+      document: session.ydoc,
+      field: DOC_FIELD,
+      // Undo never deletes a block that holds someone's words: every node
+      // type is protected, as the server protects them on Discard
+      // (shared/undoRule.ts).
+      yUndoOptions: { protectedNodes: PROTECTED_NODES },
+    }),
     CollaborationCaret.configure({
       provider: session.provider,
       user: { name: identity.name, color: identity.color },
@@ -35,6 +45,7 @@ export function editorExtensions({ session, identity, aiHandlers }: EditorExtens
         return 'Write, or type / for AI…'
       },
     }),
+    AiPendingMarks.configure({ doc: session.ydoc, awareness: session.provider.awareness }),
     // Keeps the selection visible while focus is in the AI menu.
     Selection,
     AiShortcuts.configure({ getHandlers: () => aiHandlers.current }),

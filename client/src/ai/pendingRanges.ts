@@ -1,0 +1,81 @@
+/**
+ * Where an AI job's pending text is in the editor: the job's items (from its
+ * awareness state, see AiAwarenessState) turned into ProseMirror ranges.
+ *
+ * Each visible character run the job inserted becomes one range, found by
+ * item id, so words a person typed inside the AI's text are not part of it;
+ * each top-level block the job created is reported too.
+ */
+import type { Node as PmNode } from '@tiptap/pm/model'
+import { relativePositionToAbsolutePosition } from '@tiptap/y-tiptap'
+import * as Y from 'yjs'
+import type { AiAwarenessState } from '../../../shared/index.ts'
+
+export interface PendingJob {
+  jobId: string
+  requesterName: string
+  status: AiAwarenessState['status']
+  ranges: Array<[client: number, from: number, to: number]>
+}
+
+export interface PendingLayout {
+  texts: Array<{ from: number; to: number }>
+  blocks: Array<{ pos: number; size: number }>
+  /** Where the job's text starts (for its label), or null if none is visible. */
+  start: number | null
+}
+
+/** The jobs in awareness, with `openFrom` as a range open to the end. */
+export function pendingJobs(states: Iterable<AiAwarenessState>): PendingJob[] {
+  const jobs: PendingJob[] = []
+  for (const ai of states) {
+    const ranges: PendingJob['ranges'] = []
+    for (const [client, flat] of ai.items) {
+      for (let i = 0; i + 1 < flat.length; i += 2) ranges.push([client, flat[i] as number, (flat[i] as number) + (flat[i + 1] as number)])
+    }
+    if (ai.status === 'writing' && ai.openFrom) ranges.push([ai.openFrom[0], ai.openFrom[1], Number.POSITIVE_INFINITY])
+    jobs.push({ jobId: ai.jobId, requesterName: ai.requesterName, status: ai.status, ranges })
+  }
+  return jobs
+}
+
+interface Binding {
+  type: Y.XmlFragment
+  mapping: Map<Y.AbstractType<unknown>, PmNode | PmNode[]>
+}
+
+export function layoutJob(ydoc: Y.Doc, binding: Binding, pmDoc: PmNode, job: PendingJob): PendingLayout {
+  const layout: PendingLayout = { texts: [], blocks: [], start: null }
+  const toPm = (client: number, clock: number, assoc: number): number | null => {
+    const rel = Y.createRelativePositionFromJSON({ item: { client, clock }, assoc })
+    const pos = relativePositionToAbsolutePosition(ydoc, binding.type, rel, binding.mapping as never)
+    return pos === null || pos < 0 || pos > pmDoc.content.size ? null : pos
+  }
+  for (const [client, from, to] of job.ranges) {
+    const structs = ydoc.store.clients.get(client)
+    if (structs === undefined || structs.length === 0) continue
+    const last = structs[structs.length - 1] as Y.Item
+    if (from >= last.id.clock + last.length) continue
+    for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const item = structs[i]
+      if (item === undefined || item.id.clock >= to) break
+      if (!(item instanceof Y.Item) || item.deleted) continue
+      const a = Math.max(from, item.id.clock)
+      const b = Math.min(to, item.id.clock + item.length)
+      if (item.content instanceof Y.ContentString) {
+        const start = toPm(client, a, 0)
+        const end = toPm(client, b - 1, -1)
+        if (start === null || end === null || end <= start) continue
+        layout.texts.push({ from: start, to: end })
+        layout.start = layout.start === null ? start : Math.min(layout.start, start)
+      } else if (item.content instanceof Y.ContentType && item.parent === binding.type) {
+        const pos = toPm(client, item.id.clock, 0)
+        const node = pos === null ? null : pmDoc.nodeAt(pos)
+        if (pos === null || node === null) continue
+        layout.blocks.push({ pos, size: node.nodeSize })
+        layout.start = layout.start === null ? pos + 1 : Math.min(layout.start, pos + 1)
+      }
+    }
+  }
+  return layout
+}
