@@ -6,7 +6,7 @@ import { GOLDENS } from './goldens.ts'
 import {
   AI_CLIENT,
   docWith,
-  expectedAfterWrite,
+  expectedWrite,
   fragmentOf,
   Network,
   para,
@@ -51,7 +51,7 @@ function act(op: HumanOp, doc: Y.Doc, writer: StreamWriter, rng: Rng): number {
 
 interface Scenario {
   readonly target: (doc: Y.Doc) => WriteTarget
-  readonly where: Parameters<typeof expectedAfterWrite>[2]
+  readonly where: Parameters<typeof expectedWrite>[2]
 }
 
 const SCENARIOS: Readonly<Record<string, Scenario>> = {
@@ -92,7 +92,7 @@ function simulate(md: string, scenario: Scenario, seed: number, ops: readonly Hu
   for (const [client, n] of typed) expect(counts.get(client) ?? 0).toBe(n)
   expect(aiRunsContiguous(ai, AI_CLIENT)).toBe(true)
   // With the humans' characters taken out, the AI's output is exactly the one-shot conversion.
-  if (exact) expect(contentWithout(ai, new Set(typed.keys()))).toEqual(expectedAfterWrite(BEFORE, md, scenario.where))
+  if (exact) expect(contentWithout(ai, new Set(typed.keys()))).toEqual(expectedWrite(BEFORE, md, scenario.where))
 }
 
 describe('concurrent human edits keep the AI text contiguous and everyone converges', () => {

@@ -201,3 +201,16 @@ export class Network {
     }
   }
 }
+
+/**
+ * expectedAfterWrite with the writer's rule for an empty line (issue 10): on
+ * an empty top-level paragraph, blocks that cannot go into it go before it,
+ * so the line stays right after the AI's text.
+ */
+export function expectedWrite(before: JSONContent[], md: string, where: Parameters<typeof expectedAfterWrite>[2]): JSONContent[] {
+  const host = 'inlineAt' in where ? before[where.inlineAt] : undefined
+  const blocks = markdownToBlocks(md, schema)
+  const emptyLine = host?.type === 'paragraph' && (host.content ?? []).length === 0
+  if (!('inlineAt' in where) || !emptyLine || blocks.length === 0 || blocks[0]?.type === 'paragraph') return expectedAfterWrite(before, md, where)
+  return canonical([...before.slice(0, where.inlineAt), ...blocks, ...before.slice(where.inlineAt)])
+}

@@ -7,10 +7,17 @@
  *   paragraph or heading, the paragraph's inline content goes in at the anchor
  *   (an empty paragraph is simply filled); all further blocks become new
  *   top-level blocks after the anchor's top-level block, in order. Otherwise
- *   every block goes after the anchor's top-level block.
+ *   every block goes after the anchor's top-level block, except on an empty
+ *   top-level paragraph: then they go before it, so the person's line (and
+ *   their caret) stays right after the AI's text instead of sitting before it
+ *   as a stray empty paragraph. Decided when the first block is placed; a
+ *   line someone has typed into by then is not empty (see emptyLine.ts).
  * - `replace`: the first flush deletes the selection (text inside the end
  *   textblocks, whole blocks between; under the job's origin, so undo brings
- *   it back), then it behaves like `insert` at `from`.
+ *   it back), then it behaves like `insert` at `from`. So a wholly selected
+ *   paragraph whose answer starts with a heading stays, emptied, after the
+ *   AI's text: it is not deleted, because a keystroke typed into it at the
+ *   same moment would go with it, past any Discard.
  * - `blockAfter`: every block goes after the top-level block containing `at`.
  *
  * Reconcile

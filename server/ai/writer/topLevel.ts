@@ -5,6 +5,8 @@
  * Output block 0 is special: when it is a paragraph and the anchor is in a
  * live paragraph or heading, its inline content goes into that textblock at
  * the anchor, and the following blocks go after the anchor's top-level block.
+ * When it cannot go inline and the anchor is in an empty top-level
+ * paragraph, it goes before that paragraph instead (see emptyLine.ts).
  * Completed blocks are forgotten (only the position after them is kept), so
  * they are never revisited.
  *
@@ -16,6 +18,7 @@
 import type { JSONContent } from '@tiptap/core'
 import type * as Y from 'yjs'
 import { createBlock, hostNode, isNodeGone, lastPosition, reconcileBlock, removeBlock, type WrittenNode } from './blockMirror.ts'
+import { firstBlockAfter } from './emptyLine.ts'
 import { InlineMirror } from './inlineMirror.ts'
 import type { Placement } from './placement.ts'
 import type { WriteScope } from './scope.ts'
@@ -109,7 +112,11 @@ export class TopLevelWriter {
       return hostNode(scope, inline.block, new InlineMirror(inline.start), this.inlineJson(json, blocks))
     }
     const prev = this.nodes[index - 1]
-    return createBlock(scope, json, this.fragment, prev === undefined ? this.startAfter : this.after(prev))
+    let after: Y.ID | null
+    if (prev !== undefined) after = this.after(prev)
+    // Block 0, placed while nothing is committed (again if it changed type): decided against the line as it is now.
+    else after = this.committedBlocks === 0 ? firstBlockAfter(this.fragment, this.placement) : this.startAfter
+    return createBlock(scope, json, this.fragment, after)
   }
 
   private updateCaret(): void {
