@@ -52,9 +52,9 @@ describe('markdown fidelity: streamed token by token equals one-shot conversion'
         await run.ended
         expect(run.events.at(-1)!.type).toBe('done')
         // On an empty line, a leading paragraph fills that line; other
-        // blocks go below it.
+        // blocks go above it, so it stays right after the AI's text.
         const blocks = oneShot(md)
-        const expected = (blocks[0] as { type: string }).type === 'paragraph' ? blocks : [...before, ...blocks]
+        const expected = (blocks[0] as { type: string }).type === 'paragraph' ? blocks : [...blocks, ...before]
         await waitFor(() => JSON.stringify(docJSON(b.doc)) === JSON.stringify(expected), 'formatted document at the peer', 5000).catch(() => {})
         expect(docJSON(b.doc)).toEqual(expected)
         expect(docJSON(a.doc)).toEqual(expected)
