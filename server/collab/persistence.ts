@@ -41,6 +41,11 @@ export class RoomPersistence {
   private retryTimer: NodeJS.Timeout | null = null
   private idleWaiters: (() => void)[] = []
   private deliveredWaiters: (() => void)[] = []
+  /** Updates ever queued, and how many of them are stored (they are stored in order). */
+  private queuedCount = 0
+  private storedCount = 0
+  /** `stored()` callers, oldest first; `upto` only grows along the array. */
+  private storedWaiters: { upto: number; resolve: (stored: boolean) => void }[] = []
   private disposed = false
   failing = false
   lastError: Error | null = null
@@ -62,6 +67,7 @@ export class RoomPersistence {
   write(update: Uint8Array): Promise<void> {
     return new Promise((resolve) => {
       this.queue.push({ update, resolve })
+      this.queuedCount++
       if (!this.draining && !this.retryTimer) void this.drain()
     })
   }
@@ -81,6 +87,20 @@ export class RoomPersistence {
   delivered(): Promise<void> {
     if (this.failing || (this.queue.length === 0 && !this.draining)) return Promise.resolve()
     return new Promise((resolve) => this.deliveredWaiters.push(resolve))
+  }
+
+  /**
+   * Resolves true once every update queued before the call is stored. Unlike
+   * `delivered`, it waits through storage failures: the room answers a
+   * client's SyncStep1 only after this, and that answer is the client's
+   * proof that its edits are stored (shared/collabWire.ts). It does not wait
+   * for updates queued after the call, so a steady stream of writes cannot
+   * hold it back. Resolves false if disposed first (the document was
+   * deleted): those updates will never be stored.
+   */
+  stored(): Promise<boolean> {
+    if (this.storedCount >= this.queuedCount) return Promise.resolve(true)
+    return new Promise((resolve) => this.storedWaiters.push({ upto: this.queuedCount, resolve }))
   }
 
   private async drain(): Promise<void> {
@@ -103,8 +123,10 @@ export class RoomPersistence {
       this.queue.splice(0, batch.length)
       // Updates, not batches: the log grows by one row per update.
       this.sinceCompaction += batch.length
+      this.storedCount += batch.length
       if (this.failing) this.recover()
       for (const p of batch) p.resolve()
+      while (this.storedWaiters.length > 0 && this.storedWaiters[0]!.upto <= this.storedCount) this.storedWaiters.shift()!.resolve(true)
     }
     this.draining = false
     for (const w of this.idleWaiters.splice(0)) w()
@@ -176,6 +198,7 @@ export class RoomPersistence {
 
   dispose(): void {
     this.disposed = true
+    for (const w of this.storedWaiters.splice(0)) w.resolve(false)
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = null
   }

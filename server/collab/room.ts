@@ -9,6 +9,10 @@
  * the server answers with SyncStep2 (a diff against the client's state
  * vector). Rooms are loaded before any client is attached, so the first
  * SyncStep2 a client receives already carries the stored content.
+ *
+ * A SyncStep2 answering a client's SyncStep1 leaves only once every update
+ * received before that SyncStep1 is stored (`StoredAnswers`): the client's
+ * save probe takes that answer as proof that its edits are stored.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
@@ -25,6 +29,7 @@ import { documentTitle } from './title.ts'
 import { mergeMany } from './mergeUpdates.ts'
 import { SharedFrame } from './sharedFrame.ts'
 import { AwarenessBroadcast } from './awarenessBroadcast.ts'
+import { StoredAnswers } from './storedAnswers.ts'
 
 export interface RoomOptions {
   docId: string
@@ -69,6 +74,7 @@ export class Room {
   /** The whole document encoded, for fresh clients; dropped on every change. */
   private fullState: Uint8Array | null = null
   private readonly awarenessBroadcast: AwarenessBroadcast
+  private readonly answers: StoredAnswers
   closed = false
 
   private constructor(readonly opts: RoomOptions) {
@@ -97,6 +103,7 @@ export class Room {
       },
       onHealthChange: (failing) => opts.onStorageHealth?.(this, failing),
     })
+    this.answers = new StoredAnswers(this.persistence)
     this.doc.on('update', this.onDocUpdate)
     // Sent to the sender too: y-websocket clients treat 30 s without any
     // message as a dead socket, and a lone client's echoed renewals keep it
@@ -187,15 +194,16 @@ export class Room {
     if (msg.type === 'syncStep1' && Y.decodeStateVector(msg.stateVector).size === 0) {
       // A fresh client: its diff is the whole document, encoded once and
       // shared until the document changes (or the stored bytes, before the
-      // Y.Doc is even built).
+      // Y.Doc is even built). It has no edits to prove stored, but its
+      // answer still waits behind anything unstored it carries.
       this.fullState ??= this.unhydrated ?? Y.encodeStateAsUpdate(this.doc)
-      conn.send(encodeSyncStep2FromUpdate(this.fullState))
+      this.answers.send(conn, encodeSyncStep2FromUpdate(this.fullState))
       return
     }
     if (msg.type !== 'awareness' && msg.type !== 'queryAwareness') this.hydrate()
     switch (msg.type) {
       case 'syncStep1':
-        conn.send(encodeSyncStep2(this.doc, msg.stateVector))
+        this.answers.send(conn, encodeSyncStep2(this.doc, msg.stateVector))
         return
       case 'syncStep2':
       case 'update':
@@ -213,6 +221,7 @@ export class Room {
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return
     conn.closed = true
+    this.answers.forget(conn)
     if (conn.hasAwarenessIds) {
       const ids = [...conn.awarenessIds]
       for (const id of ids) this.awarenessOwners.delete(id)
@@ -274,6 +283,7 @@ export class Room {
     this.fullState = null
     if (this.titleTimer) clearTimeout(this.titleTimer)
     this.persistence.dispose()
+    this.answers.dispose()
     this.doc.off('update', this.onDocUpdate)
     this.awarenessBroadcast.dispose()
     this.awareness.destroy()

@@ -6,50 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import { RoomPersistence } from '../../server/collab/persistence.ts'
 import { createLogger } from '../../server/log.ts'
-import { MemoryStore } from '../../server/storage/memory.ts'
+import { GatedStore } from './gatedStore.ts'
 import { waitFor } from '../support/wait.ts'
-
-/** A memory store whose appendMany can be held open or made to fail, and that records batch sizes. */
-class GatedStore extends MemoryStore {
-  batches: number[] = []
-  compactions: number[] = []
-  failing = false
-  private gate: { promise: Promise<void>; open: () => void; fail: (e: Error) => void } | null = null
-
-  hold(): void {
-    let open!: () => void
-    let fail!: (e: Error) => void
-    const promise = new Promise<void>((resolve, reject) => {
-      open = resolve
-      fail = reject
-    })
-    this.gate = { promise, open, fail }
-  }
-
-  release(err?: Error): void {
-    const gate = this.gate!
-    this.gate = null
-    if (err) gate.fail(err)
-    else gate.open()
-  }
-
-  override async appendMany(id: string, updates: readonly Uint8Array[], now: number): Promise<number> {
-    this.batches.push(updates.length)
-    if (this.gate) await this.gate.promise
-    if (this.failing) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
-    return super.appendMany(id, updates, now)
-  }
-
-  override async compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
-    this.compactions.push(uptoSeq)
-    return super.compact(id, snapshot, uptoSeq)
-  }
-
-  async stored(id: string): Promise<number[]> {
-    const r = await this.load(id)
-    return r.status === 'found' ? r.doc.updates.map((u) => u[0]!) : []
-  }
-}
 
 function setup(opts: { compactAfterUpdates?: number } = {}) {
   const store = new GatedStore()
@@ -136,5 +94,73 @@ describe('RoomPersistence group commit', () => {
     expect(store.batches).toEqual([1])
     expect(persistence.failing).toBe(false)
     expect(health).toEqual([])
+  })
+})
+
+describe('RoomPersistence.stored()', () => {
+  /** Records when `p` settles, with its value. */
+  function track<T>(p: Promise<T>): { settled: boolean; value: T | undefined } {
+    const t = { settled: false, value: undefined as T | undefined }
+    void p.then((v) => Object.assign(t, { settled: true, value: v }))
+    return t
+  }
+  const turn = () => new Promise((r) => setImmediate(r))
+
+  it('resolves at once when nothing is queued', async () => {
+    const { persistence } = setup()
+    expect(await persistence.stored()).toBe(true)
+  })
+
+  it('waits through a failing store until what was queued before it is stored, while delivered() gives up at once', async () => {
+    const { store, persistence } = setup()
+    store.failing = true
+    void persistence.write(u(1))
+    void persistence.write(u(2))
+    const stored = track(persistence.stored())
+    await waitFor(() => persistence.failing, 'failing')
+    const attempts = store.batches.length
+    await waitFor(() => store.batches.length > attempts + 1, 'retries')
+    expect(await persistence.delivered()).toBeUndefined()
+    expect(stored.settled).toBe(false)
+
+    store.failing = false
+    await waitFor(() => stored.settled, 'stored() after recovery')
+    expect(stored.value).toBe(true)
+    expect(await store.stored('d')).toEqual([1, 2])
+  })
+
+  it('is FIFO: resolves when the updates before it are stored, without waiting for later ones', async () => {
+    const { store, persistence } = setup()
+    store.hold()
+    void persistence.write(u(1))
+    await turn() // [1] is in flight
+    const first = track(persistence.stored())
+    void persistence.write(u(2))
+    const second = track(persistence.stored())
+    void persistence.write(u(3))
+    store.release()
+    // Hold the next batch ([2, 3]) before it starts.
+    store.hold()
+    await waitFor(() => first.settled, 'first stored()')
+    expect(first.value).toBe(true)
+    expect(await store.stored('d')).toEqual([1])
+    await turn()
+    expect(second.settled).toBe(false)
+
+    store.release()
+    await waitFor(() => second.settled, 'second stored()')
+    expect(await store.stored('d')).toEqual([1, 2, 3])
+  })
+
+  it('resolves false when disposed first (the document was deleted): those updates will never be stored', async () => {
+    const { store, persistence } = setup()
+    store.hold()
+    void persistence.write(u(1))
+    const stored = track(persistence.stored())
+    await turn()
+    persistence.dispose()
+    await turn()
+    expect(stored).toEqual({ settled: true, value: false })
+    store.release(new Error('DocDeletedError'))
   })
 })
