@@ -2,14 +2,21 @@
  * Discard never takes a person's words (issue 10). Over seeded schedules,
  * two collaborators type inside, before and after an AI job's blocks while
  * it streams and after it finishes, with updates delivered in random order;
- * then the requester discards. Every character a person typed is still
- * there, no character of the AI's is left, and every peer holds the same
- * document.
+ * then the requester takes it back: with the server's Discard, or with
+ * Ctrl+Z in her own editor after Accept (client/src/ai/acceptUndo.ts; and
+ * Ctrl+Shift+Z, which must give back exactly the accepted document). Every
+ * character a person typed is still there, no character of the AI's is left,
+ * and every peer holds the same document. (Without AcceptUndo's pause of
+ * garbage collection, the rewrite cases fail: the original text is gone.)
  */
 import type { JSONContent } from '@tiptap/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { defaultDeleteFilter } from '@tiptap/y-tiptap'
 import { jobUndoManager } from '../../server/ai/jobUndo.ts'
+import { AcceptUndo } from '../../client/src/ai/acceptUndo.ts'
+import { documentSchema } from '../../shared/editorSchema.ts'
+import { rangesFromDeleteSet } from '../../shared/itemRanges.ts'
 import type { WriteTarget } from '../../server/ai/writer/index.ts'
 import { GOLDENS } from '../ai-writer/goldens.ts'
 import { AI_CLIENT, contentOf, docWith, fragmentOf, Network, para, randInt, randomChunks, seeded, textPosition, writerFor, type Rng } from '../ai-writer/helpers.ts'
@@ -18,6 +25,7 @@ import { allTexts, browserClientId, converged } from '../ai-writer/inspect.ts'
 const BEFORE: JSONContent[] = [para('Keep this intro.'), para('Rewrite me please.'), para('Outro.')]
 /** Each keystroke is one unique character (so nobody types inside another's): CJK for Bob, Hangul for Eve. */
 const MARK = /[\u4e00-\u9fff\uac00-\ud7a3]/g
+const schema = documentSchema()
 
 /** One person typing: unique characters at random places, or as new blocks. */
 class Typist {
@@ -66,13 +74,46 @@ interface Outcome {
  * yet seen that deletion goes with it (Yjs drops inserts into a deleted
  * element); see the README's note on rewrites.
  */
-function discardUnderTyping(target: (doc: Y.Doc) => WriteTarget, md: string, seed: number, seenDeletion = false): Outcome {
+interface Options {
+  seenDeletion?: boolean
+  /** How the job is taken back: the server's Discard, or the requester's Ctrl+Z after Accept. */
+  takeBack?: 'discard' | 'undoAfterAccept'
+}
+
+/**
+ * The requester's editor: a Y.UndoManager configured as y-prosemirror's
+ * (local origin, every node type protected, as the client configures it),
+ * AcceptUndo holding deletions from the job's start, and one edit of her own
+ * made before the job.
+ */
+class Requester {
+  readonly local = { kind: 'alice-editor' }
+  readonly um: Y.UndoManager
+  readonly acceptUndo: AcceptUndo
+  constructor(readonly doc: Y.Doc) {
+    const protectedNodes = new Set(Object.keys(schema.nodes))
+    this.um = new Y.UndoManager(fragmentOf(doc), { trackedOrigins: new Set([this.local]), deleteFilter: (item) => defaultDeleteFilter(item, protectedNodes) })
+    this.acceptUndo = new AcceptUndo(doc, () => this.um)
+  }
+  typeOwn(marker: string): void {
+    const first = fragmentOf(this.doc).get(0) as Y.XmlElement
+    this.doc.transact(() => (first.get(0) as Y.XmlText).insert(0, marker), this.local)
+  }
+}
+
+async function discardUnderTyping(target: (doc: Y.Doc) => WriteTarget, md: string, seed: number, { seenDeletion = false, takeBack = 'discard' }: Options = {}): Promise<Outcome> {
   const rng = seeded(seed)
   const ai = docWith(AI_CLIENT, BEFORE)
   const bob = new Typist(docWith(browserClientId(rng), BEFORE), 0x4e00, rng)
   const eve = new Typist(docWith(browserClientId(rng), BEFORE), 0xac00, rng)
-  const docs = [ai, bob.doc, eve.doc]
+  const alice = new Requester(docWith(browserClientId(rng), BEFORE))
+  const docs = [ai, bob.doc, eve.doc, alice.doc]
   const net = new Network(docs)
+  const aliceOwn = String.fromCodePoint(0x5000 + seed)
+  alice.typeOwn(aliceOwn)
+  alice.um.stopCapturing()
+  net.deliverAll(rng)
+  alice.acceptUndo.hold()
   const origin = { kind: 'ai', jobId: `job-${seed}` }
   const undo = jobUndoManager(fragmentOf(ai), origin)
   const writer = writerFor(ai, target(ai), origin)
@@ -108,9 +149,37 @@ function discardUnderTyping(target: (doc: Y.Doc) => WriteTarget, md: string, see
   // typed into an AI block in the same instant as the discard, before the
   // server has it, goes with the block: see the README).
   net.deliverAll(rng)
-  undo.undo()
+  const typed = [...bob.typed, ...eve.typed, aliceOwn]
+  if (takeBack === 'discard') undo.undo()
+  else {
+    const accepted = contentOf(ai)
+    const item = undo.undoStack[0] as (typeof undo.undoStack)[number]
+    const history = { insertions: rangesFromDeleteSet(item.insertions), deletions: rangesFromDeleteSet(item.deletions) }
+    undo.destroy() // accepted: the server forgets it
+    alice.acceptUndo.release()
+    expect(await alice.acceptUndo.push(history)).toBe(true)
+    expect(alice.um.undoStack.length).toBe(2)
+    alice.um.undo()
+    // Her own earlier edit keeps its place: next on her stack.
+    expect(alice.um.undoStack.length).toBe(1)
+    // Redo brings the AI's text back, around everyone's typing, then Undo again.
+    net.deliverAll(rng)
+    alice.um.redo()
+    net.deliverAll(rng)
+    expect(converged(docs)).toBe(true)
+    // Exactly the accepted document again (a character typed into the
+    // selection before the rewrite took it is the rewrite's to take again).
+    expect(contentOf(ai)).toEqual(accepted)
+    alice.um.undo()
+  }
   net.deliverAll(rng)
-  return { docs, typed: [...bob.typed, ...eve.typed], wroteBlocks }
+  return { docs, typed, wroteBlocks }
+}
+
+function withoutMarkers(content: JSONContent[]): string[] {
+  return blockTexts(content)
+    .map((t) => t.replace(MARK, ''))
+    .filter((t) => t !== '')
 }
 
 function expectOnlyHumansLeft({ docs, typed }: Outcome): void {
@@ -121,43 +190,43 @@ function expectOnlyHumansLeft({ docs, typed }: Outcome): void {
   for (const marker of typed) expect(all.split(marker).length - 1, `${marker} in ${all}`).toBe(1)
   // No AI character is left: without the markers (and the blocks that held
   // only markers), the document is exactly what it was before the job.
-  const rest = blocks.map((t) => t.replace(MARK, '')).filter((t) => t !== '')
-  expect(rest).toEqual(blockTexts(BEFORE))
+  expect(withoutMarkers(contentOf(docs[0] as Y.Doc))).toEqual(blockTexts(BEFORE))
 }
 
-describe('discard under concurrent typing (seeded schedules)', () => {
-  const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1)
+const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1)
+const ARTICLE = GOLDENS.article ?? ''
 
-  it('continue writing with a heading first: all typing stays, all AI text goes', () => {
-    for (const seed of SEEDS) {
-      const outcome = discardUnderTyping((d) => ({ kind: 'insert', at: textPosition(d, 0, 16) }), GOLDENS.article ?? '', seed)
-      expect(outcome.wroteBlocks).toBe(true)
-      expectOnlyHumansLeft(outcome)
-    }
-  })
+const CASES: Array<{ name: string; target: (d: Y.Doc) => WriteTarget; md: string; seenDeletion?: boolean; blocks?: boolean }> = [
+  { name: 'continue writing with a heading first', target: (d) => ({ kind: 'insert', at: textPosition(d, 0, 16) }), md: ARTICLE, blocks: true },
+  {
+    name: 'continue writing inline, then more blocks',
+    target: (d) => ({ kind: 'insert', at: textPosition(d, 0, 16) }),
+    md: 'and then some words.\n\nA second paragraph.\n\n- one\n- two',
+  },
+  {
+    name: 'a rewrite of one paragraph (the original comes back)',
+    target: (d) => ({ kind: 'replace', from: textPosition(d, 1, 0), to: textPosition(d, 1, 18) }),
+    md: '## Shorter\n\nRewrite, please.\n\n> quoted',
+  },
+  {
+    name: 'a rewrite across blocks (the original comes back)',
+    target: (d) => ({ kind: 'replace', from: textPosition(d, 0, 5), to: textPosition(d, 2, 3) }),
+    md: ARTICLE,
+    seenDeletion: true,
+  },
+]
 
-  it('continue writing inline, then more blocks', () => {
-    for (const seed of SEEDS) {
-      const md = 'and then some words.\n\nA second paragraph.\n\n- one\n- two'
-      expectOnlyHumansLeft(discardUnderTyping((d) => ({ kind: 'insert', at: textPosition(d, 0, 16) }), md, seed))
-    }
-  })
-
-  it('a rewrite that is discarded restores the original and keeps the typing', () => {
-    for (const seed of SEEDS) {
-      const outcome = discardUnderTyping(
-        (d) => ({ kind: 'replace', from: textPosition(d, 1, 0), to: textPosition(d, 1, 18) }),
-        '## Shorter\n\nRewrite, please.\n\n> quoted',
-        seed,
-      )
-      expectOnlyHumansLeft(outcome)
-    }
-  })
-
-  it('a rewrite across blocks that is discarded', () => {
-    for (const seed of SEEDS.slice(0, 20)) {
-      const outcome = discardUnderTyping((d) => ({ kind: 'replace', from: textPosition(d, 0, 5), to: textPosition(d, 2, 3) }), GOLDENS.article ?? '', seed, true)
-      expectOnlyHumansLeft(outcome)
-    }
-  })
+describe.each([
+  ['Discard', 'discard'],
+  ['Ctrl+Z after Accept', 'undoAfterAccept'],
+] as const)('%s under concurrent typing (seeded schedules)', (_label, takeBack) => {
+  for (const c of CASES) {
+    it(`${c.name}: every person's character stays, every AI character goes, all peers agree`, async () => {
+      for (const seed of SEEDS) {
+        const outcome = await discardUnderTyping(c.target, c.md, seed, { seenDeletion: c.seenDeletion, takeBack })
+        if (c.blocks) expect(outcome.wroteBlocks).toBe(true)
+        expectOnlyHumansLeft(outcome)
+      }
+    })
+  }
 })
