@@ -193,7 +193,7 @@ describe.skipIf(skip)('AI UX in the browser', () => {
     expect(await alice.page.evaluate(() => window.scrollY)).toBe(0)
   })
 
-  test.skip('Stop while offline says it will be sent, and once back online it is, and the error goes', async () => {
+  test('Stop while offline says it will be sent, and once back online it is, and the error goes', async () => {
     suite.app.fake.script({ tokens: tokenize(TEA, 7), pauseAfter: 4 })
     const alice = await aliceIn('Offline stop\n')
     await alice.page.keyboard.press('Control+j')
@@ -213,7 +213,7 @@ describe.skipIf(skip)('AI UX in the browser', () => {
     suite.app.fake.release()
   })
 
-  test.skip('offline mid-stream, the panel says the connection is lost and the AI keeps going on the server; back online it is back to normal', async () => {
+  test('offline mid-stream, the panel says the connection is lost and the AI keeps going on the server; back online it is back to normal', async () => {
     suite.app.fake.script({ tokens: tokenize(TEA, 8), pauseAfter: 4 })
     const alice = await aliceIn('Offline stream\n')
     await alice.page.keyboard.press('Control+j')

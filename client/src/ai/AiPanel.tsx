@@ -136,12 +136,14 @@ function StatusText({ view, op }: { view: AiJobView; op: keyof typeof OP_PROGRES
           {OP_PROGRESS_LABELS[op]}
           <span className="ai-panel__dots" aria-hidden="true" />
         </p>
-        {view.reconnecting && <p className="ai-panel__detail">Connection lost — reconnecting. The AI keeps writing meanwhile.</p>}
-        {view.error && (
-          <p className="ai-panel__error" data-testid="ai-error" role="alert">
-            {errorText(view.error)}
+        {view.reconnecting && (
+          <p className="ai-panel__detail" data-testid="ai-connection">
+            {view.offline
+              ? 'You are offline. The AI keeps writing on the server; you will see its text when you are back online.'
+              : 'Connection lost — reconnecting. The AI keeps writing meanwhile.'}
           </p>
         )}
+        <ActionProblem error={view.error} />
       </>
     )
   }
@@ -152,11 +154,7 @@ function StatusText({ view, op }: { view: AiJobView; op: keyof typeof OP_PROGRES
           {view.finishStatus === 'cancelled' ? 'Stopped. The text written so far is in the document.' : OP_DONE_LABELS[op]}
         </p>
         <p className="ai-panel__detail">Keep the AI text, or discard it to restore the document.</p>
-        {view.error && (
-          <p className="ai-panel__error" data-testid="ai-error" role="alert">
-            {errorText(view.error)}
-          </p>
-        )}
+        <ActionProblem error={view.error} />
       </>
     )
   }
@@ -168,5 +166,22 @@ function StatusText({ view, op }: { view: AiJobView; op: keyof typeof OP_PROGRES
       </p>
       {canDiscard(view) && <p className="ai-panel__detail">Some AI text was already written. Keep it or discard it.</p>}
     </>
+  )
+}
+
+/** An action waiting for the network is news, not an error: it will go through by itself. */
+function ActionProblem({ error }: { error: AiJobView['error'] }) {
+  if (!error) return null
+  if (error.code === 'action_pending') {
+    return (
+      <p className="ai-panel__detail" data-testid="ai-pending">
+        {error.message}
+      </p>
+    )
+  }
+  return (
+    <p className="ai-panel__error" data-testid="ai-error" role="alert">
+      {errorText(error)}
+    </p>
   )
 }

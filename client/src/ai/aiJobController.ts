@@ -7,12 +7,14 @@
  * (replaying its events from the start) and still offer Accept / Discard.
  */
 import type { AiAwarenessState, AiEventRecord, AiOp, AiRequest } from '../../../shared/index.ts'
-import { ApiError, describeError } from '../api/http.ts'
+import { ApiError, NetworkError, describeError } from '../api/http.ts'
 import { authHeaders } from '../auth/token.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { AcceptUndo } from './acceptUndo.ts'
 import { acceptJob, aiJobStartUrl, postJobAction, type JobAction } from './aiApi.ts'
-import { IDLE_VIEW, canDiscard, type AiJobView } from './aiJobView.ts'
+import { ActionRetry } from './actionRetry.ts'
+import { IDLE_VIEW, canDiscard, pendingActionError, type AiJobView } from './aiJobView.ts'
+import { browserNetwork, type NetworkStatus } from './network.ts'
 import { AiJobStream, type AiStreamFailure, type AiStreamOptions } from './sseClient.ts'
 
 export type AiJobInput = Omit<AiRequest, 'requester'>
@@ -25,6 +27,7 @@ export interface AiJobControllerOptions {
   getRoomJobs: () => AiAwarenessState[]
   storage?: Storage
   streamOptions?: AiStreamOptions
+  network?: NetworkStatus
   /** Puts an accepted job on the editor's undo stack (acceptUndo.ts). */
   acceptUndo?: AcceptUndo
 }
@@ -36,11 +39,15 @@ export class AiJobController {
   private stream: AiJobStream | null = null
   private stopRequested = false
   private destroyed = false
+  private readonly network: NetworkStatus
+  private readonly retry: ActionRetry
   /** This tab started the current job and holds its deletions for Undo after Accept. */
   private holding = false
 
   constructor(options: AiJobControllerOptions) {
     this.options = options
+    this.network = options.network ?? browserNetwork()
+    this.retry = new ActionRetry(this.network)
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -121,6 +128,7 @@ export class AiJobController {
   destroy(): void {
     this.releaseHistory()
     this.destroyed = true
+    this.retry.cancel()
     this.stream?.close()
     this.listeners.clear()
   }
@@ -131,10 +139,11 @@ export class AiJobController {
       {
         onEvent: (event) => this.stream === stream && this.onEvent(event),
         onFailure: (failure) => this.stream === stream && this.onFailure(failure, isResume),
-        onReconnecting: () => this.stream === stream && this.set({ ...this.view, reconnecting: true }),
-        onReconnected: () => this.stream === stream && this.set({ ...this.view, reconnecting: false }),
+        onReconnecting: () => this.stream === stream && this.set({ ...this.view, reconnecting: true, offline: false }),
+        onReconnected: () => this.stream === stream && this.set({ ...this.view, reconnecting: false, offline: false }),
+        onOffline: () => this.stream === stream && this.set({ ...this.view, reconnecting: true, offline: true }),
       },
-      { ...this.options.streamOptions, headers: authHeaders(this.options.token) },
+      { network: this.network, ...this.options.streamOptions, headers: authHeaders(this.options.token) },
     )
     this.stream = stream
     return stream
@@ -150,7 +159,7 @@ export class AiJobController {
     switch (event.type) {
       case 'start':
         this.storeJob(event.data.jobId)
-        this.set({ ...this.view, phase: 'running', op: event.data.op, jobId: event.data.jobId, reconnecting: false })
+        this.set({ ...this.view, phase: 'running', op: event.data.op, jobId: event.data.jobId, reconnecting: false, offline: false })
         if (this.stopRequested) {
           this.stopRequested = false
           void this.act('cancel', event.data.jobId)
@@ -160,19 +169,25 @@ export class AiJobController {
         this.set({ ...this.view, producedChars: this.view.producedChars + event.data.text.length })
         break
       case 'done':
+        // A Stop still waiting to be sent has nothing left to stop.
+        this.retry.cancel()
         this.set({
           ...this.view,
           phase: 'finished',
           finishStatus: event.data.status,
           reconnecting: false,
+          offline: false,
           busy: null,
+          error: this.view.error?.code === 'action_pending' ? null : this.view.error,
         })
         break
       case 'error':
+        this.retry.cancel()
         this.set({
           ...this.view,
           phase: 'failed',
           reconnecting: false,
+          offline: false,
           busy: null,
           error: { code: event.data.code, message: event.data.message, retryAfter: event.data.retryAfter ?? null },
         })
@@ -195,11 +210,14 @@ export class AiJobController {
       failure.kind === 'http'
         ? { code: failure.code, message: failure.message, retryAfter: failure.retryAfter }
         : { code: failure.kind, message: failure.message, retryAfter: null }
-    this.set({ ...this.view, phase: 'failed', reconnecting: false, busy: null, error })
+    this.retry.cancel()
+    this.set({ ...this.view, phase: 'failed', reconnecting: false, offline: false, busy: null, error })
   }
 
   private async act(action: JobAction, jobId: string): Promise<void> {
-    const error = this.view.error?.code === 'action_failed' ? null : this.view.error
+    this.retry.cancel()
+    const stale = this.view.error?.code === 'action_failed' || this.view.error?.code === 'action_pending'
+    const error = stale ? null : this.view.error
     this.set({ ...this.view, busy: action, error })
     try {
       if (action === 'accept') {
@@ -213,6 +231,15 @@ export class AiJobController {
       if (action !== 'cancel' && error instanceof ApiError && error.status === 404) {
         // The job expired meanwhile; its text simply stays as it is.
         this.reset()
+        return
+      }
+      if (error instanceof NetworkError && this.view.jobId === jobId) {
+        // Not an answer, only no way through: the action stands (the button
+        // stays pressed) and goes out again once it can.
+        this.set({ ...this.view, busy: action, error: pendingActionError(action, !this.network.online()) })
+        this.retry.schedule(() => {
+          if (this.view.jobId === jobId && this.view.busy === action) void this.act(action, jobId)
+        })
         return
       }
       // The job is unchanged; show why the button did nothing so it can be tried again.
@@ -230,6 +257,7 @@ export class AiJobController {
   }
 
   private reset(): void {
+    this.retry.cancel()
     this.releaseHistory()
     this.stream?.close()
     this.stream = null

@@ -27,6 +27,8 @@ export interface AiJobView {
   error: AiError | null
   /** The event stream dropped and is being resumed. */
   reconnecting: boolean
+  /** ...because the device is offline: it resumes when the network is back. */
+  offline: boolean
   /** A cancel/accept/discard request is in flight. */
   busy: 'cancel' | 'accept' | 'discard' | null
   /** Bumped when Mod-z asks the panel to offer Discard. */
@@ -41,6 +43,7 @@ export const IDLE_VIEW: AiJobView = {
   finishStatus: null,
   error: null,
   reconnecting: false,
+  offline: false,
   busy: null,
   discardOffer: 0,
 }
@@ -68,6 +71,17 @@ export const OP_DONE_LABELS: Record<AiOp, string> = {
   continue: 'AI finished continuing your text.',
   rewrite: 'AI finished rewriting.',
   summarize: 'AI finished the summary.',
+}
+
+const ACTION_NAMES = { cancel: 'Stop', accept: 'Accept', discard: 'Discard' } as const
+
+/** A Stop / Accept / Discard that will be sent again (see actionRetry.ts), said truthfully. */
+export function pendingActionError(action: keyof typeof ACTION_NAMES, offline: boolean): AiError {
+  const name = ACTION_NAMES[action]
+  const message = offline
+    ? `${name} will be sent when you are back online.`
+    : `Could not reach the server. ${name} will be tried again in a moment.`
+  return { code: 'action_pending', message, retryAfter: null }
 }
 
 /** The server's message, plus when to retry if it says so. */

@@ -7,6 +7,9 @@
  * that ends before `done`/`error`) ask for
  * `GET /api/ai/jobs/:jobId/events?lastEventId=N` with backoff. Events with an
  * id we have already seen are dropped, so nothing is delivered twice.
+ * While the device is offline it does not spend its attempts: it drops the
+ * connection at once (a stalled socket could otherwise look alive for a
+ * long time) and resumes when the network is back.
  *
  * Independent of React and of the global `fetch`/timers (both injectable)
  * so it can be unit tested.
@@ -14,6 +17,7 @@
 import { createParser } from 'eventsource-parser'
 import { isTerminalEvent, parseAiEvent, type AiEventRecord } from '../../../shared/index.ts'
 import { aiJobEventsUrl } from './aiApi.ts'
+import { browserNetwork, untilOnline, type NetworkStatus } from './network.ts'
 
 export type AiStreamFailure =
   | { kind: 'http'; status: number; code: string; message: string; retryAfter: number | null }
@@ -29,6 +33,8 @@ export interface AiStreamCallbacks {
   onReconnecting?: (attempt: number, delayMs: number) => void
   /** A resumed stream is delivering again. */
   onReconnected?: () => void
+  /** The device went offline; the stream resumes when it is back (the job runs on meanwhile). */
+  onOffline?: () => void
 }
 
 export interface RetryPolicy {
@@ -50,6 +56,7 @@ export interface AiStreamOptions {
   idleTimeoutMs?: number
   /** Delays for retries; resolves early when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  network?: NetworkStatus
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 8000, maxAttempts: 8 }
@@ -83,6 +90,7 @@ export class AiJobStream {
   private readonly retry: RetryPolicy
   private readonly idleTimeoutMs: number
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>
+  private readonly network: NetworkStatus
   private readonly lifetime = new AbortController()
   private lastId = 0
   private job: string | null = null
@@ -95,6 +103,7 @@ export class AiJobStream {
     this.retry = { ...DEFAULT_RETRY, ...options.retry }
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
     this.sleep = options.sleep ?? abortableSleep
+    this.network = options.network ?? browserNetwork()
   }
 
   get lastEventId(): number {
@@ -141,6 +150,17 @@ export class AiJobStream {
         this.callbacks.onFailure({ kind: 'network', message: 'Lost the connection before the AI job started.' })
         return
       }
+      if (!this.network.online()) {
+        this.callbacks.onOffline?.()
+        await untilOnline(this.network, this.lifetime.signal)
+        if (this.closed) return
+        // Time offline is no failed attempt: start over, and at once.
+        attempt = 0
+        progressMark = this.lastId
+        this.callbacks.onReconnecting?.(0, 0)
+        outcome = await this.connect(aiJobEventsUrl(this.job, this.lastId), { method: 'GET' }, 'resume')
+        continue
+      }
       // A connection that delivered new events resets the backoff.
       if (this.lastId > progressMark) attempt = 0
       progressMark = this.lastId
@@ -163,6 +183,9 @@ export class AiJobStream {
     const connection = new AbortController()
     const onClose = () => connection.abort()
     this.lifetime.signal.addEventListener('abort', onClose)
+    const unwatch = this.network.subscribe(() => {
+      if (!this.network.online()) connection.abort()
+    })
     let idleTimer: ReturnType<typeof setTimeout> | null = null
     // Until the response says otherwise (waiting for its headers, say).
     let idleMs = this.idleTimeoutMs
@@ -189,6 +212,7 @@ export class AiJobStream {
     } finally {
       if (idleTimer !== null) clearTimeout(idleTimer)
       this.lifetime.signal.removeEventListener('abort', onClose)
+      unwatch()
       connection.abort()
     }
   }
