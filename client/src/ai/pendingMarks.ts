@@ -16,8 +16,7 @@ import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
-import type { AiAwarenessState } from '../../../shared/index.ts'
-import { readAiState } from '../collab/peers.ts'
+import { aiJobStates } from '../collab/peers.ts'
 import { layoutJob, pendingJobs, type PendingJob } from './pendingRanges.ts'
 
 export interface AiPendingMarksOptions {
@@ -29,15 +28,6 @@ const key = new PluginKey<DecorationSet>('aiPendingMarks')
 
 export function pendingLabel(job: Pick<PendingJob, 'requesterName' | 'status'>): string {
   return `AI · for ${job.requesterName || 'someone'}, ${job.status === 'writing' ? 'writing' : 'pending'}`
-}
-
-function aiStates(awareness: Awareness): AiAwarenessState[] {
-  const out: AiAwarenessState[] = []
-  for (const state of awareness.getStates().values()) {
-    const ai = readAiState((state as Record<string, unknown>).ai)
-    if (ai) out.push(ai)
-  }
-  return out
 }
 
 function labelNode(job: PendingJob): HTMLElement {
@@ -95,7 +85,7 @@ export const AiPendingMarks = Extension.create<AiPendingMarksOptions>({
           const refresh = () => {
             scheduled = false
             if (view.isDestroyed) return
-            const jobs = pendingJobs(aiStates(awareness))
+            const jobs = pendingJobs(aiJobStates(awareness.getStates()))
             lastJobs = JSON.stringify(jobs)
             const next = build(view.state, doc, jobs)
             if (next === DecorationSet.empty && key.getState(view.state) === DecorationSet.empty) return
@@ -107,7 +97,7 @@ export const AiPendingMarks = Extension.create<AiPendingMarksOptions>({
             queueMicrotask(refresh)
           }
           const onAwareness = () => {
-            if (JSON.stringify(pendingJobs(aiStates(awareness))) !== lastJobs) schedule()
+            if (JSON.stringify(pendingJobs(aiJobStates(awareness.getStates()))) !== lastJobs) schedule()
           }
           awareness.on('change', onAwareness)
           schedule()

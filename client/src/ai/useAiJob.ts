@@ -1,7 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { Awareness } from 'y-protocols/awareness'
-import type { AiAwarenessState } from '../../../shared/index.ts'
-import { readAiState } from '../collab/peers.ts'
+import { aiJobStates } from '../collab/peers.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { AcceptUndo } from './acceptUndo.ts'
 import { AiJobController } from './aiJobController.ts'
@@ -30,7 +29,7 @@ export function useAiJob(
       docId,
       token,
       getIdentity,
-      getRoomJobs: () => roomJobs(awareness),
+      getRoomJobs: () => aiJobStates(awareness.getStates()),
       storage: sessionStorage,
       acceptUndo,
     })
@@ -48,13 +47,4 @@ export function useAiJob(
     controller?.getSnapshot ?? idleSnapshot,
   )
   return { controller, view }
-}
-
-function roomJobs(awareness: Awareness): AiAwarenessState[] {
-  const jobs: AiAwarenessState[] = []
-  for (const state of awareness.getStates().values()) {
-    const ai = readAiState((state as Record<string, unknown>).ai)
-    if (ai) jobs.push(ai)
-  }
-  return jobs
 }

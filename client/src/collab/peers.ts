@@ -37,6 +37,17 @@ export function readAiState(value: unknown): AiAwarenessState | null {
   }
 }
 
+/** Every AI job's state in the room (running, or finished and pending). */
+export function aiJobStates(states: Map<number, unknown>): AiAwarenessState[] {
+  const jobs: AiAwarenessState[] = []
+  for (const state of states.values()) {
+    if (typeof state !== 'object' || state === null) continue
+    const ai = readAiState((state as Record<string, unknown>).ai)
+    if (ai) jobs.push(ai)
+  }
+  return jobs
+}
+
 export function peersFromStates(states: Map<number, Record<string, unknown>>, selfClientId: number): Peer[] {
   const peers: Peer[] = []
   for (const [clientId, state] of states) {
