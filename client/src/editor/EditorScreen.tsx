@@ -6,6 +6,7 @@ import { AiCommandMenu } from '../ai/AiCommandMenu.tsx'
 import { AiPanel } from '../ai/AiPanel.tsx'
 import { NO_AI_HANDLERS, type AiShortcutHandlers } from '../ai/aiShortcuts.ts'
 import { useAiJob } from '../ai/useAiJob.ts'
+import { useFollowAiCaret } from '../ai/followAiCaret.ts'
 import { AcceptUndo } from '../ai/acceptUndo.ts'
 import { yUndoPluginKey } from '@tiptap/y-tiptap'
 import { useAiStatus } from '../ai/useAiStatus.ts'
@@ -93,6 +94,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
   const acceptUndo = useMemo(() => new AcceptUndo(session.ydoc, () => yUndoPluginKey.getState(editor.state)?.undoManager ?? null), [session.ydoc, editor])
   const { controller, view } = useAiJob(docId, token, provider.awareness, getIdentity, acceptUndo)
   const ai = useAiUi(editor, controller, view, availability, aiHandlers)
+  useFollowAiCaret(editor, provider.awareness, view.jobId, view.phase === 'running')
   const focusEditor = useCallback(() => editor.commands.focus(), [editor])
 
   return (
