@@ -16,7 +16,7 @@
  * latest state of each.
  */
 import type * as awarenessProtocol from 'y-protocols/awareness'
-import { encodeAwareness } from './messages.ts'
+import { encodeAwareness } from '../../shared/collabWire.ts'
 import { SharedFrame } from './sharedFrame.ts'
 
 export const CHANGE_WINDOW_MS = 50

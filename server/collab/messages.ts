@@ -1,70 +1,11 @@
 /**
- * The y-websocket wire format: every frame starts with a varUint message type.
- *
- *   0 sync       y-protocols/sync: step 1 (state vector), step 2 (diff), update
- *   1 awareness  y-protocols/awareness update
- *   2 auth       (permission denied; only sent by servers)
- *   3 query awareness: the peer asks for all awareness states
- *
- * The helpers here are pure: they take state explicitly and return bytes, so
- * a room encodes each broadcast once and sends the same buffer to everyone.
+ * Incoming frames, validated in full before anything touches the document.
+ * The wire format, its constants and the encoders are shared with the
+ * client (shared/collabWire.ts); what a server must not trust lives here.
  */
-import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import * as syncProtocol from 'y-protocols/sync'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-
-export const MessageType = {
-  Sync: 0,
-  Awareness: 1,
-  Auth: 2,
-  QueryAwareness: 3,
-} as const
-
-export const SyncStep = {
-  Step1: syncProtocol.messageYjsSyncStep1,
-  Step2: syncProtocol.messageYjsSyncStep2,
-  Update: syncProtocol.messageYjsUpdate,
-} as const
-
-export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.Sync)
-  syncProtocol.writeSyncStep1(e, doc)
-  return encoding.toUint8Array(e)
-}
-
-/** SyncStep2: the diff between `doc` and the peer's state vector. */
-export function encodeSyncStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.Sync)
-  syncProtocol.writeSyncStep2(e, doc, stateVector)
-  return encoding.toUint8Array(e)
-}
-
-/** SyncStep2 carrying an already encoded update (e.g. stored state as is). */
-export function encodeSyncStep2FromUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.Sync)
-  encoding.writeVarUint(e, SyncStep.Step2)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
-}
-
-export function encodeUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.Sync)
-  syncProtocol.writeUpdate(e, update)
-  return encoding.toUint8Array(e)
-}
-
-export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.Awareness)
-  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients))
-  return encoding.toUint8Array(e)
-}
+import { MessageType, SyncStep } from '../../shared/collabWire.ts'
 
 export type IncomingMessage =
   | { type: 'syncStep1'; stateVector: Uint8Array }

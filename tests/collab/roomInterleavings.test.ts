@@ -14,6 +14,7 @@ import type { Connection } from '../../server/collab/connection.ts'
 import type { Room } from '../../server/collab/room.ts'
 import { MemoryStore } from '../../server/storage/memory.ts'
 import { createLogger } from '../../server/log.ts'
+import { encodeSyncStep1, encodeUpdate, MessageType } from '../../shared/collabWire.ts'
 import { rng } from '../support/wait.ts'
 
 interface SimClient {
@@ -21,13 +22,6 @@ interface SimClient {
   toServer: Uint8Array[]
   toClient: Uint8Array[]
   conn: Connection | null
-}
-
-function syncFrame(write: (e: encoding.Encoder) => void): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 0)
-  write(e)
-  return encoding.toUint8Array(e)
 }
 
 async function runSchedule(seed: number): Promise<void> {
@@ -42,7 +36,7 @@ async function runSchedule(seed: number): Promise<void> {
     c.toServer = []
     c.toClient = []
     c.conn = room.join({ send: (d) => c.toClient.push(d), close: () => {}, bufferedAmount: 0 }, { readOnly: false })
-    c.toServer.push(syncFrame((e) => syncProtocol.writeSyncStep1(e, c.doc)))
+    c.toServer.push(encodeSyncStep1(c.doc))
   }
   const disconnect = (c: SimClient) => {
     if (c.conn) room.leave(c.conn)
@@ -50,16 +44,16 @@ async function runSchedule(seed: number): Promise<void> {
   }
   for (const c of clients) {
     c.doc.on('update', (u: Uint8Array, origin: unknown) => {
-      if (origin !== 'remote' && c.conn) c.toServer.push(syncFrame((e) => syncProtocol.writeUpdate(e, u)))
+      if (origin !== 'remote' && c.conn) c.toServer.push(encodeUpdate(u))
     })
     connect(c)
   }
   const deliverToClient = (c: SimClient) => {
     const frame = c.toClient.shift()!
     const d = decoding.createDecoder(frame)
-    if (decoding.readVarUint(d) !== 0) return // awareness: not simulated here
+    if (decoding.readVarUint(d) !== MessageType.Sync) return // awareness: not simulated here
     const reply = encoding.createEncoder()
-    encoding.writeVarUint(reply, 0)
+    encoding.writeVarUint(reply, MessageType.Sync)
     syncProtocol.readSyncMessage(d, reply, c.doc, 'remote')
     if (encoding.length(reply) > 1) c.toServer.push(encoding.toUint8Array(reply))
   }

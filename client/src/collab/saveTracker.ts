@@ -15,7 +15,7 @@
  *   if no local change happened since.
  */
 import type * as Y from 'yjs'
-import { classifyIncoming, encodeSyncStep1 } from './syncProbe.ts'
+import { encodeProbe, probeEvent } from './syncProbe.ts'
 
 /** The part of a WebSocket the tracker needs (tests pass a fake). */
 export interface ProbeSocket {
@@ -93,12 +93,12 @@ export class SaveTracker {
   private readonly onMessage = (event: MessageEvent) => {
     const data: unknown = event.data
     if (!(data instanceof ArrayBuffer) && !(data instanceof Uint8Array)) return
-    const kind = classifyIncoming(data)
-    if (kind === 'sync-step1' && !this.state.handshake) {
+    const heard = probeEvent(data)
+    if (heard === 'server-step1' && !this.state.handshake) {
       this.setState({ handshake: true, saved: false })
       // Deferred so the provider's synchronous SyncStep2 reply goes out first.
       this.scheduleProbe(0)
-    } else if (kind === 'sync-step2') {
+    } else if (heard === 'answer') {
       const probeVersion = this.pending.shift()
       if (probeVersion !== undefined && probeVersion !== null && probeVersion === this.localVersion) {
         this.setState({ ...this.state, saved: true })
@@ -119,7 +119,7 @@ export class SaveTracker {
     // Without a handshake yet, the server's SyncStep1 will trigger the probe.
     if (!socket || socket.readyState !== OPEN || !this.state.handshake) return
     this.pending.push(this.localVersion)
-    socket.send(encodeSyncStep1(this.options.doc))
+    socket.send(encodeProbe(this.options.doc))
   }
 
   private clearProbeTimer(): void {

@@ -1,44 +1,32 @@
 /**
- * The "is it saved?" probe. The server handles one connection's messages in
- * order and persists every update before it answers a later message. So if
- * we send a SyncStep1 after our edits, the SyncStep2 that answers it proves
- * the server stored everything we sent before it.
+ * The "is it saved?" probe: after local edits we send a SyncStep1 and wait
+ * for the SyncStep2 that answers it.
  *
- * Wire format (y-websocket): [varUint messageSync=0][varUint syncType][payload].
+ * Why the answer is proof: the server answers a SyncStep1 only after every
+ * update it received before it is stored; so a SyncStep2 answering our probe
+ * proves our earlier edits are stored. (Answers leave in the order their
+ * SyncStep1s came, so the n-th SyncStep2 answers the n-th SyncStep1. The
+ * wire format and the exchange are described in shared/collabWire.ts.)
  */
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
 import type * as Y from 'yjs'
+import { encodeSyncStep1, syncFrameKind } from '../../../shared/collabWire.ts'
 
-/** y-websocket's top-level message type for sync messages. */
-export const MESSAGE_SYNC = 0
+/** What a frame from the server means to the probe. */
+export type ProbeEvent = 'server-step1' | 'answer'
 
-export type IncomingKind = 'sync-step1' | 'sync-step2' | 'sync-update' | 'other'
-
-export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_SYNC)
-  syncProtocol.writeSyncStep1(encoder, doc)
-  return encoding.toUint8Array(encoder)
+/** The probe itself: our state vector, as any SyncStep1. */
+export function encodeProbe(doc: Y.Doc): Uint8Array {
+  return encodeSyncStep1(doc)
 }
 
-/** Reads only the two leading varUints; the provider itself applies the payload. */
-export function classifyIncoming(data: ArrayBuffer | Uint8Array): IncomingKind {
-  try {
-    const decoder = decoding.createDecoder(data instanceof Uint8Array ? data : new Uint8Array(data))
-    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return 'other'
-    switch (decoding.readVarUint(decoder)) {
-      case syncProtocol.messageYjsSyncStep1:
-        return 'sync-step1'
-      case syncProtocol.messageYjsSyncStep2:
-        return 'sync-step2'
-      case syncProtocol.messageYjsUpdate:
-        return 'sync-update'
-      default:
-        return 'other'
-    }
-  } catch {
-    return 'other'
-  }
+/**
+ * The server's SyncStep1 starts a handshake; a SyncStep2 answers the oldest
+ * SyncStep1 we sent. Reads only the two leading varUints: the provider
+ * itself applies the payload.
+ */
+export function probeEvent(data: ArrayBuffer | Uint8Array): ProbeEvent | null {
+  const kind = syncFrameKind(data instanceof Uint8Array ? data : new Uint8Array(data))
+  if (kind === 'syncStep1') return 'server-step1'
+  if (kind === 'syncStep2') return 'answer'
+  return null
 }
