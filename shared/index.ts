@@ -2,6 +2,8 @@ export { DOC_ID_PATTERN, DOC_ID_RULE, isValidDocId, newDocId } from './docId.ts'
 export { CloseCode, CLOSE_REASONS, isPermanentClose } from './closeCodes.ts'
 export type { CloseCodeName, CloseCodeValue } from './closeCodes.ts'
 export type { ApiErrorBody, ApiErrorCode } from './apiErrors.ts'
+export { ROLES, isRole, roleAtLeast } from './roles.ts'
+export type { Role } from './roles.ts'
 export {
   AI_OPS,
   AI_PRESETS,
@@ -30,3 +32,6 @@ export type { ItemRanges } from './itemRanges.ts'
 export { deleteUnlessOccupied } from './undoRule.ts'
 export type { DocSummary, DocListResponse, CreateDocResponse, HealthResponse, AiStatusResponse, ExportFormat } from './apiTypes.ts'
 export { DOC_FIELD, documentExtensions, documentSchema } from './editorSchema.ts'
+// shared/collabWire.ts is imported directly, not from here: it imports yjs
+// and y-protocols, which the bundler keeps (side effects) in every chunk that
+// imports a value from this index; the client's first chunk must not need them.

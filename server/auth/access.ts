@@ -6,7 +6,8 @@
  * 127.0.0.1 unless HOST says otherwise.
  */
 import type { DocStore } from '../storage/types.ts'
-import { grantCovers, roleAtLeast, verifyToken, type Grant, type Role } from './tokens.ts'
+import { grantCovers, verifyToken, type Grant } from './tokens.ts'
+import { roleAtLeast, type Role } from '../../shared/roles.ts'
 
 export type AccessDenied = { ok: false; status: 401 | 403; reason: string }
 export type AccessResult = { ok: true; grant: Grant } | AccessDenied

@@ -1,24 +1,13 @@
 /**
  * Access tokens: HS256 JWTs signed with AUTH_SECRET. A token names one
- * document (or `*` for all), a role, the person's name and an expiry.
- *
- *   viewer  read the document and see presence; edits are dropped
- *   editor  also write, and use the AI
- *   owner   also share (mint tokens) and delete
+ * document (or `*` for all), a role (shared/roles.ts), the person's name
+ * and an expiry.
  */
 import { randomUUID } from 'node:crypto'
 import { sign, verify } from 'hono/jwt'
 import { JwtTokenExpired } from 'hono/utils/jwt/types'
 import { z } from 'zod'
-
-export const ROLES = ['viewer', 'editor', 'owner'] as const
-export type Role = (typeof ROLES)[number]
-
-const RANK: Record<Role, number> = { viewer: 0, editor: 1, owner: 2 }
-
-export function roleAtLeast(role: Role, min: Role): boolean {
-  return RANK[role] >= RANK[min]
-}
+import { ROLES, type Role } from '../../shared/roles.ts'
 
 const Claims = z.object({
   doc: z.string().min(1).max(128),

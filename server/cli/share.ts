@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util'
 import { isValidDocId, DOC_ID_RULE } from '../../shared/docId.ts'
 import { ConfigError, loadConfig } from '../config.ts'
-import { ROLES, mintToken, parseDuration, type Role } from '../auth/tokens.ts'
+import { mintToken, parseDuration } from '../auth/tokens.ts'
+import { ROLES, isRole } from '../../shared/roles.ts'
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n\nUsage: npm run share -- <docId|*> [--role viewer|editor|owner] [--expires 7d] [--name "Ada"]\n`)
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   })
   const docId = positionals[0]
   if (!docId || (docId !== '*' && !isValidDocId(docId))) fail(`A document id is required: ${DOC_ID_RULE}, or * for all documents.`)
-  if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}.`)
+  const role = values.role
+  if (!isRole(role)) fail(`--role must be one of ${ROLES.join(', ')}.`)
   const ttl = parseDuration(values.expires!)
   if (ttl === null || ttl <= 0) fail('--expires must be a duration like 30m, 12h or 7d.')
   let config
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
     throw err
   }
   if (!config.authSecret) fail('AUTH_SECRET is not set: the server runs in open mode and needs no tokens. Set AUTH_SECRET for the server and for this command.')
-  const { token, claims } = await mintToken(config.authSecret, { doc: docId, role: values.role as Role, name: values.name!, ttlSeconds: ttl })
+  const { token, claims } = await mintToken(config.authSecret, { doc: docId, role, name: values.name!, ttlSeconds: ttl })
   const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
   const path = docId === '*' ? '/' : `/d/${docId}`
   process.stdout.write(`${base}${path}?token=${token}\n`)

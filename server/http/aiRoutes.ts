@@ -8,7 +8,7 @@ import { parseLastEventId, streamEvents } from '../ai/sse.ts'
 import { ApiError } from './errors.ts'
 import { docIdParam, jsonBody } from './validate.ts'
 import { authorize, identify } from './authorize.ts'
-import type { Role } from '../auth/tokens.ts'
+import type { Role } from '../../shared/roles.ts'
 
 const JobId = z.string().uuid()
 

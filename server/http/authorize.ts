@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import type { ServerContext } from '../context.ts'
 import { tokenFrom, type AccessResult } from '../auth/access.ts'
-import type { Grant, Role } from '../auth/tokens.ts'
+import type { Grant } from '../auth/tokens.ts'
+import type { Role } from '../../shared/roles.ts'
 import { ApiError } from './errors.ts'
 
 export function requestToken(c: Context): string | undefined {

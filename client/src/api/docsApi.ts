@@ -1,4 +1,4 @@
-import type { CreateDocResponse, DocListResponse, DocSummary, ExportFormat } from '../../../shared/index.ts'
+import type { CreateDocResponse, DocListResponse, DocSummary, ExportFormat, Role } from '../../../shared/index.ts'
 import { apiJson, apiRequest } from './http.ts'
 
 const docUrl = (docId: string) => `/api/docs/${encodeURIComponent(docId)}`
@@ -13,10 +13,8 @@ export async function createDoc(token: string | null): Promise<string> {
   return body.id
 }
 
-export type ShareRole = 'viewer' | 'editor' | 'owner'
-
 export interface ShareLinkRequest {
-  role: ShareRole
+  role: Role
   /** A duration like `1d`, `7d`, `30d`. */
   expires: string
   /** The recipient's name (the server's default is "Guest"). */
@@ -27,7 +25,7 @@ export interface ShareLinkRequest {
 export interface ShareLink {
   token: string
   url: string
-  role: ShareRole
+  role: Role
   expiresAt: string
 }
 

@@ -2,12 +2,12 @@
  * Reads a share token's claims without verifying it. Only for hints in the
  * UI (read-only mode, expiry); the server verifies every request anyway.
  */
-export type TokenRole = 'viewer' | 'editor' | 'owner'
+import { isRole, type Role } from '../../../shared/roles.ts'
 
 export interface TokenClaims {
   /** A document id, or `*` for every document on the server. */
   doc: string | null
-  role: TokenRole | null
+  role: Role | null
   /** Seconds since the epoch. */
   exp: number | null
 }
@@ -22,7 +22,7 @@ export function readTokenClaims(token: string): TokenClaims | null {
     const { doc, role, exp } = json as Record<string, unknown>
     return {
       doc: typeof doc === 'string' ? doc : null,
-      role: role === 'viewer' || role === 'editor' || role === 'owner' ? role : null,
+      role: isRole(role) ? role : null,
       exp: typeof exp === 'number' ? exp : null,
     }
   } catch {

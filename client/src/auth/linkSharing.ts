@@ -5,7 +5,8 @@
  * travel in a copied link. Owners mint a fresh link instead (share API), and
  * a server-wide token never leaves this browser.
  */
-import { readTokenClaims, type TokenRole } from './claims.ts'
+import type { Role } from '../../../shared/roles.ts'
+import { readTokenClaims } from './claims.ts'
 
 export type LinkSharing =
   /** Open mode: no token, the plain link is all anyone needs. */
@@ -13,7 +14,7 @@ export type LinkSharing =
   /** An owner of this document (or of all): mints links with chosen rights. */
   | { kind: 'owner' }
   /** A token for this document only, viewer or editor: the link may carry it. */
-  | { kind: 'same-token'; role: Exclude<TokenRole, 'owner'> }
+  | { kind: 'same-token'; role: Exclude<Role, 'owner'> }
   /** A token that must not travel (server-wide, or unreadable): the plain link, without access. */
   | { kind: 'plain' }
 
@@ -28,7 +29,7 @@ export function linkSharing(docId: string, token: string | null): LinkSharing {
 }
 
 /** How the UI names a role: "can view", "can edit", "owner". */
-export const ROLE_LABELS: Record<TokenRole, string> = {
+export const ROLE_LABELS: Record<Role, string> = {
   viewer: 'can view',
   editor: 'can edit',
   owner: 'owner',

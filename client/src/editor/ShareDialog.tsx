@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
-import { createShareLink, type ShareLink, type ShareRole } from '../api/docsApi.ts'
+import { createShareLink, type ShareLink } from '../api/docsApi.ts'
+import type { Role } from '../../../shared/index.ts'
 import { describeError } from '../api/http.ts'
 import { copyText } from '../ui/clipboard.ts'
 import { CheckIcon, LinkIcon, ShareIcon } from '../ui/icons.tsx'
 
-const ROLE_OPTIONS: ReadonlyArray<{ role: ShareRole; label: string; hint: string }> = [
+const ROLE_OPTIONS: ReadonlyArray<{ role: Role; label: string; hint: string }> = [
   { role: 'viewer', label: 'Can view', hint: 'Read and export it, and see who is here.' },
   { role: 'editor', label: 'Can edit', hint: 'Also write in it and use the AI.' },
   { role: 'owner', label: 'Owner', hint: 'Also share it, revoke links and delete it.' },
@@ -19,7 +20,7 @@ const EXPIRY_OPTIONS: ReadonlyArray<{ value: string; label: string }> = [
 /** The share API's limit for the name in a token. */
 const RECIPIENT_NAME_MAX = 64
 
-const roleLabel = (role: ShareRole) => ROLE_OPTIONS.find((option) => option.role === role)?.label ?? role
+const roleLabel = (role: Role) => ROLE_OPTIONS.find((option) => option.role === role)?.label ?? role
 
 function formatExpiry(iso: string): string {
   const date = new Date(iso)
@@ -75,7 +76,7 @@ export function ShareDialog({ docId, token, title, onClose }: ShareDialogProps) 
   const copyRef = useRef<HTMLButtonElement>(null)
   const linkRef = useRef<HTMLInputElement>(null)
   const requestRef = useRef<AbortController | null>(null)
-  const [role, setRole] = useState<ShareRole>('editor')
+  const [role, setRole] = useState<Role>('editor')
   const [expires, setExpires] = useState('7d')
   const [name, setName] = useState('')
   const [pending, setPending] = useState(false)
