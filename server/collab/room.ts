@@ -12,7 +12,8 @@
  *
  * A SyncStep2 answering a client's SyncStep1 leaves only once every update
  * received before that SyncStep1 is stored (`StoredAnswers`): the client's
- * save probe takes that answer as proof that its edits are stored.
+ * save probe takes that answer as proof that its edits are stored. A fresh
+ * client's (empty state vector) is the exception: it has no edits.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
@@ -195,16 +196,16 @@ export class Room {
     if (msg.type === 'syncStep1' && Y.decodeStateVector(msg.stateVector).size === 0) {
       // A fresh client: its diff is the whole document, encoded once and
       // shared until the document changes (or the stored bytes, before the
-      // Y.Doc is even built). It has no edits to prove stored, but its
-      // answer still waits behind anything unstored it carries.
+      // Y.Doc is even built). It has no edits to prove stored, so it need
+      // not wait for storage (see StoredAnswers).
       this.fullState ??= this.unhydrated ?? Y.encodeStateAsUpdate(this.doc)
-      this.answers.send(conn, encodeSyncStep2FromUpdate(this.fullState))
+      this.answers.inOrder(conn, encodeSyncStep2FromUpdate(this.fullState))
       return
     }
     if (msg.type !== 'awareness' && msg.type !== 'queryAwareness') this.hydrate()
     switch (msg.type) {
       case 'syncStep1':
-        this.answers.send(conn, encodeSyncStep2(this.doc, msg.stateVector))
+        this.answers.whenStored(conn, encodeSyncStep2(this.doc, msg.stateVector))
         return
       case 'syncStep2':
       case 'update':

@@ -10,6 +10,10 @@
  * received later, and therefore nothing that is not stored when it leaves.
  * Answers on one connection leave in the order their SyncStep1s came; an
  * answer whose connection or room closed meanwhile is dropped.
+ *
+ * A fresh client (empty state vector) has no edits to prove stored, so its
+ * answer need not wait for storage, only for earlier answers on its
+ * connection. That keeps a room readable while its storage fails.
  */
 import type { Connection } from './connection.ts'
 
@@ -29,15 +33,24 @@ export class StoredAnswers {
   constructor(private readonly storage: StoredSignal) {}
 
   /** Send `frame` to `conn` once everything received before this call is stored. */
-  send(conn: Connection, frame: Uint8Array): void {
+  whenStored(conn: Connection, frame: Uint8Array): void {
+    this.send(conn, frame, true)
+  }
+
+  /** Send `frame` to `conn` now, or after the answers still waiting on it. */
+  inOrder(conn: Connection, frame: Uint8Array): void {
+    this.send(conn, frame, false)
+  }
+
+  private send(conn: Connection, frame: Uint8Array, waitForStorage: boolean): void {
     const earlier = this.waiting.get(conn)
     // The common case: nothing waits for storage, nothing to overtake.
-    if (!earlier && this.storage.pending === 0) {
+    if (!earlier && (!waitForStorage || this.storage.pending === 0)) {
       conn.send(frame)
       return
     }
     // Asked now, not after `earlier`: later writes must not delay this one.
-    const stored = this.storage.stored()
+    const stored = waitForStorage ? this.storage.stored() : true
     const answer: Promise<void> = Promise.all([stored, earlier]).then(([ok]) => {
       if (this.waiting.get(conn) === answer) this.waiting.delete(conn)
       if (ok && !this.disposed && !conn.closed) conn.send(frame)

@@ -120,6 +120,19 @@ describe("a room's answers to SyncStep1", () => {
     expect((await store.stored('answers')).length).toBe(1)
   })
 
+  it('answers a fresh client at once while storage fails: it has no edits to prove stored, and the room stays readable', async () => {
+    const { store, room, join } = await setup()
+    const a = join()
+    store.failing = true
+    a.edit('kept in memory')
+    await waitFor(() => room.persistence.failing, 'storage failing')
+    const fresh = join()
+    fresh.probe()
+    expect(fresh.answers).toHaveLength(1)
+    expect(textWith(null, fresh.answers[0]!)).toBe('kept in memory')
+    store.failing = false
+  })
+
   it("keeps one connection's answers in order, a fresh client's fast path included", async () => {
     const { store, join } = await setup()
     const a = join()
