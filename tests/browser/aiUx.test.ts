@@ -156,7 +156,7 @@ describe.skipIf(skip)('AI UX in the browser', () => {
 
   test('a long continuation at the bottom of the page stays in view, until the person scrolls away', async () => {
     const paragraphs = Array.from({ length: 24 }, (_, i) => `Paragraph ${i + 1} of what the AI writes, long enough to take a line.`)
-    suite.app.fake.script({ tokens: tokenize(paragraphs.join('\n\n'), 4), delayMs: 15 })
+    suite.app.fake.script({ tokens: tokenize(paragraphs.join('\n\n'), 4), delayMs: 8 })
     const alice = await suite.person(ALICE, { viewport: { width: 900, height: 600 } })
     await createDocFromHome(alice.page, suite.app.url)
     await editor(alice.page).click()
@@ -183,7 +183,7 @@ describe.skipIf(skip)('AI UX in the browser', () => {
     await alice.page.getByTestId('ai-accept').click()
 
     // Scrolling up to reread stops the following.
-    suite.app.fake.script({ tokens: tokenize(paragraphs.join('\n\n'), 5), delayMs: 15 })
+    suite.app.fake.script({ tokens: tokenize(paragraphs.join('\n\n'), 5), delayMs: 8 })
     await caretAtEndOf(alice.page, (await docText(alice.page)).split('\n').length - 1)
     await alice.page.keyboard.press('Control+j')
     await alice.page.getByTestId('ai-command-menu').getByRole('menuitem', { name: /Continue writing/ }).click()

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import { SparkleIcon } from '../ui/icons.tsx'
 import type { AiJobController } from './aiJobController.ts'
 import { OP_DONE_LABELS, OP_PROGRESS_LABELS, canDiscard, errorText, type AiJobView } from './aiJobView.ts'
+import { usePanelRoom } from './usePanelRoom.ts'
 
 interface AiPanelProps {
   view: AiJobView
@@ -18,6 +19,7 @@ export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
   const stopHadFocus = useRef(false)
   const [hinted, setHinted] = useState(0)
   const hintId = useId()
+  const [panelRef, room] = usePanelRoom<HTMLElement>(view.phase !== 'idle')
 
   // Mod-z after a finished job lands here: focus Discard and say what Enter does.
   useEffect(() => {
@@ -58,73 +60,77 @@ export function AiPanel({ view, controller, onReturnFocus }: AiPanelProps) {
   }
 
   return (
-    <section
-      className={`ai-panel ai-panel--${view.phase}`}
-      data-testid="ai-panel"
-      data-phase={view.phase}
-      aria-label="AI job"
-      onKeyDown={onKeyDown}
-    >
-      <div className="ai-panel__status" role="status">
-        <span className={`ai-panel__icon${view.phase === 'running' || view.phase === 'starting' ? ' is-live' : ''}`} aria-hidden="true">
-          <SparkleIcon />
-        </span>
-        <div className="ai-panel__text">
-          <StatusText view={view} op={op} />
-          {showHint && (
-            <p id={hintId} className="ai-panel__hint">
-              Press Enter to discard the AI text
-            </p>
+    <>
+      <div className="ai-panel-room" aria-hidden="true" style={{ height: room }} />
+      <section
+        ref={panelRef}
+        className={`ai-panel ai-panel--${view.phase}`}
+        data-testid="ai-panel"
+        data-phase={view.phase}
+        aria-label="AI job"
+        onKeyDown={onKeyDown}
+      >
+        <div className="ai-panel__status" role="status">
+          <span className={`ai-panel__icon${view.phase === 'running' || view.phase === 'starting' ? ' is-live' : ''}`} aria-hidden="true">
+            <SparkleIcon />
+          </span>
+          <div className="ai-panel__text">
+            <StatusText view={view} op={op} />
+            {showHint && (
+              <p id={hintId} className="ai-panel__hint">
+                Press Enter to discard the AI text
+              </p>
+            )}
+          </div>
+        </div>
+        <div className="ai-panel__actions">
+          {(view.phase === 'starting' || view.phase === 'running') && (
+            <button
+              type="button"
+              className="button"
+              data-testid="ai-stop"
+              disabled={view.busy === 'cancel'}
+              onClick={(event) => {
+                stopHadFocus.current = document.activeElement === event.currentTarget
+                void controller.stop()
+              }}
+            >
+              {view.busy === 'cancel' ? 'Stopping…' : 'Stop'}
+            </button>
+          )}
+          {canDiscard(view) && (
+            <button
+              ref={discardRef}
+              type="button"
+              className="button"
+              data-testid="ai-discard"
+              aria-describedby={showHint ? hintId : undefined}
+              disabled={view.busy !== null}
+              onClick={() => void controller.discard()}
+            >
+              {view.busy === 'discard' ? 'Discarding…' : 'Discard'}
+            </button>
+          )}
+          {view.phase === 'finished' && (
+            <button
+              ref={settleRef}
+              type="button"
+              className="button button--primary"
+              data-testid="ai-accept"
+              disabled={view.busy !== null}
+              onClick={() => void controller.accept()}
+            >
+              {view.busy === 'accept' ? 'Accepting…' : 'Accept'}
+            </button>
+          )}
+          {view.phase === 'failed' && (
+            <button ref={settleRef} type="button" className="button button--ghost" data-testid="ai-dismiss" onClick={() => void controller.dismiss()}>
+              {canDiscard(view) ? 'Keep' : 'Dismiss'}
+            </button>
           )}
         </div>
-      </div>
-      <div className="ai-panel__actions">
-        {(view.phase === 'starting' || view.phase === 'running') && (
-          <button
-            type="button"
-            className="button"
-            data-testid="ai-stop"
-            disabled={view.busy === 'cancel'}
-            onClick={(event) => {
-              stopHadFocus.current = document.activeElement === event.currentTarget
-              void controller.stop()
-            }}
-          >
-            {view.busy === 'cancel' ? 'Stopping…' : 'Stop'}
-          </button>
-        )}
-        {canDiscard(view) && (
-          <button
-            ref={discardRef}
-            type="button"
-            className="button"
-            data-testid="ai-discard"
-            aria-describedby={showHint ? hintId : undefined}
-            disabled={view.busy !== null}
-            onClick={() => void controller.discard()}
-          >
-            {view.busy === 'discard' ? 'Discarding…' : 'Discard'}
-          </button>
-        )}
-        {view.phase === 'finished' && (
-          <button
-            ref={settleRef}
-            type="button"
-            className="button button--primary"
-            data-testid="ai-accept"
-            disabled={view.busy !== null}
-            onClick={() => void controller.accept()}
-          >
-            {view.busy === 'accept' ? 'Accepting…' : 'Accept'}
-          </button>
-        )}
-        {view.phase === 'failed' && (
-          <button ref={settleRef} type="button" className="button button--ghost" data-testid="ai-dismiss" onClick={() => void controller.dismiss()}>
-            {canDiscard(view) ? 'Keep' : 'Dismiss'}
-          </button>
-        )}
-      </div>
-    </section>
+      </section>
+    </>
   )
 }
 
