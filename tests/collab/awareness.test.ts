@@ -5,7 +5,7 @@ import { waitFor } from '../support/wait.ts'
 import * as encoding from 'lib0/encoding'
 import { openAdmitted, closeSocket, userName } from '../security/helpers.ts'
 import { startAiHarness, type AiHarness } from '../ai/harness.ts'
-import { anchorInBlock, requester, startJob } from '../support/aiClient.ts'
+import { anchorInBlock, postJob, requester, startJob } from '../support/aiClient.ts'
 import { tokenize } from '../support/fakeOpenAI.ts'
 
 describe('awareness', () => {
@@ -106,7 +106,9 @@ describe("the AI's presence", () => {
 
     h.upstream.release()
     await run.ended
-    await waitFor(() => aiClientId(b) === null, 'AI gone after the job')
+    // Its text stays marked as pending until someone accepts it.
+    expect((await postJob(h.srv.url, run.jobId(), 'accept')).status).toBe(200)
+    await waitFor(() => aiClientId(b) === null, 'AI gone after Accept')
   })
 })
 
