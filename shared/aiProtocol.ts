@@ -149,6 +149,9 @@ export function isTerminalEvent(e: AiEvent): boolean {
   return e.type === 'done' || e.type === 'error'
 }
 
+/** Response header of every AI event stream: the heartbeat interval in ms. */
+export const AI_HEARTBEAT_HEADER = 'X-Heartbeat-Ms'
+
 /** How long (ms) a finished job's events stay available for resumption. */
 export const AI_EVENT_RETENTION_MS_DEFAULT = 10 * 60 * 1000
 

@@ -10,6 +10,7 @@ export {
   AI_PRESET_LABELS,
   AI_INSTRUCTION_HARD_MAX,
   AI_EVENT_RETENTION_MS_DEFAULT,
+  AI_HEARTBEAT_HEADER,
   AiRequestSchema,
   isTerminalEvent,
   parseAiEvent,

@@ -10,13 +10,12 @@
  * appended, with no per-stream serialization or awaiting per event.
  */
 import type { Context } from 'hono'
-import { isTerminalEvent, type AiEventRecord } from '../../shared/aiProtocol.ts'
+import { AI_HEARTBEAT_HEADER, isTerminalEvent, type AiEventRecord } from '../../shared/aiProtocol.ts'
 import type { EventLog } from './eventLog.ts'
 
 const HEARTBEAT = new TextEncoder().encode(': hb\n\n')
 
 /** Named in the protocol header (shared/aiProtocol.ts); the client reads it in sseClient.ts. */
-export const HEARTBEAT_HEADER = 'X-Heartbeat-Ms'
 
 export function streamEvents(c: Context, log: EventLog, lastId: number, heartbeatMs: number): Response {
   let stop = () => {}
@@ -69,7 +68,7 @@ export function streamEvents(c: Context, log: EventLog, lastId: number, heartbea
     'Transfer-Encoding': 'chunked',
     // nginx and similar proxies buffer responses unless told not to.
     'X-Accel-Buffering': 'no',
-    [HEARTBEAT_HEADER]: String(heartbeatMs),
+    [AI_HEARTBEAT_HEADER]: String(heartbeatMs),
   })
 }
 

@@ -15,7 +15,7 @@
  * so it can be unit tested.
  */
 import { createParser } from 'eventsource-parser'
-import { isTerminalEvent, parseAiEvent, type AiEventRecord } from '../../../shared/index.ts'
+import { AI_HEARTBEAT_HEADER, isTerminalEvent, parseAiEvent, type AiEventRecord } from '../../../shared/index.ts'
 import { aiJobEventsUrl } from './aiApi.ts'
 import { browserNetwork, untilOnline, type NetworkStatus } from './network.ts'
 
@@ -61,8 +61,7 @@ export interface AiStreamOptions {
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 8000, maxAttempts: 8 }
 
-/** The server's announcement of its heartbeat period (see shared/aiProtocol.ts). */
-export const HEARTBEAT_HEADER = 'X-Heartbeat-Ms'
+/** Without the server's heartbeat header (AI_HEARTBEAT_HEADER). */
 const DEFAULT_IDLE_TIMEOUT_MS = 45_000
 /** Room for a heartbeat delayed by a busy server or a slow network. */
 const IDLE_MARGIN_MS = 2000
@@ -203,7 +202,7 @@ export class AiJobStream {
       })
       if (!response.ok) return await this.handleHttpError(response, mode)
       if (!response.body) return 'dropped'
-      idleMs = idleTimeoutFor(response.headers.get(HEARTBEAT_HEADER), this.idleTimeoutMs)
+      idleMs = idleTimeoutFor(response.headers.get(AI_HEARTBEAT_HEADER), this.idleTimeoutMs)
       resetIdle()
       if (mode === 'resume') this.callbacks.onReconnected?.()
       return await this.read(response.body, resetIdle)
