@@ -81,6 +81,8 @@ describe.skipIf(skip)('AI UX in the browser', () => {
       const alice = await suite.person(ALICE)
       await createDocFromHome(alice.page, plain.url)
       await editor(alice.page).click()
+      // The empty document's hint does not offer "/" either.
+      await poll(() => attr(alice.page, '.ProseMirror p.is-editor-empty', 'data-placeholder')).toBe('Give it a title…')
       await alice.page.keyboard.type('Paths')
       await alice.page.keyboard.press('Enter')
       await alice.page.keyboard.type('/usr/bin/env is a path.', { delay: 20 })

@@ -41,6 +41,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
   const connection = useConnection(session.connection)
   const peers = usePeers(provider.awareness)
   const aiHandlers = useRef<AiShortcutHandlers>(NO_AI_HANDLERS)
+  const slashOpensAi = useRef(true)
   const identityRef = useRef(identity)
   useEffect(() => {
     identityRef.current = identity
@@ -60,7 +61,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
       autofocus: readOnly ? false : 'start',
       // Toolbar and menus subscribe to exactly what they show (useEditorState).
       shouldRerenderOnTransaction: false,
-      extensions: editorExtensions({ session, identity, aiHandlers }),
+      extensions: editorExtensions({ session, identity, aiHandlers, slashOpensAi: () => slashOpensAi.current }),
       editorProps: {
         attributes: {
           role: 'textbox',
@@ -91,6 +92,13 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
 
   const title = useDocumentTitle(editor)
   const availability = useAiStatus(token)
+  useEffect(() => {
+    const next = availability.state !== 'not-configured'
+    if (slashOpensAi.current === next) return
+    slashOpensAi.current = next
+    // Placeholders are decorations: an empty transaction redraws them.
+    editor.view.dispatch(editor.state.tr.setMeta('addToHistory', false))
+  }, [availability.state, editor])
   const acceptUndo = useMemo(() => new AcceptUndo(session.ydoc, () => yUndoPluginKey.getState(editor.state)?.undoManager ?? null), [session.ydoc, editor])
   const { controller, view } = useAiJob(docId, token, provider.awareness, getIdentity, acceptUndo)
   const ai = useAiUi(editor, controller, view, availability, aiHandlers)

@@ -18,11 +18,13 @@ export interface EditorExtensionOptions {
   session: CollabSession
   identity: Identity
   aiHandlers: { current: AiShortcutHandlers }
+  /** False once the server said it has no AI: "/" then just types, so the hint must not offer it. */
+  slashOpensAi: () => boolean
 }
 
 const PROTECTED_NODES = new Set(Object.keys(documentSchema().nodes))
 
-export function editorExtensions({ session, identity, aiHandlers }: EditorExtensionOptions): AnyExtension[] {
+export function editorExtensions({ session, identity, aiHandlers, slashOpensAi }: EditorExtensionOptions): AnyExtension[] {
   return [
     ...documentExtensions(),
     Collaboration.configure({
@@ -40,9 +42,10 @@ export function editorExtensions({ session, identity, aiHandlers }: EditorExtens
     }),
     Placeholder.configure({
       placeholder: ({ editor, node }) => {
-        if (editor.isEmpty) return 'Give it a title, or type / for AI…'
+        const ai = slashOpensAi()
+        if (editor.isEmpty) return ai ? 'Give it a title, or type / for AI…' : 'Give it a title…'
         if (node.type.name === 'heading') return 'Heading'
-        return 'Write, or type / for AI…'
+        return ai ? 'Write, or type / for AI…' : 'Write something…'
       },
     }),
     AiPendingMarks.configure({ doc: session.ydoc, awareness: session.provider.awareness }),
