@@ -25,15 +25,22 @@ export interface PendingLayout {
   start: number | null
 }
 
-/** The jobs in awareness, with `openFrom` as a range open to the end. */
-export function pendingJobs(states: Iterable<AiAwarenessState>): PendingJob[] {
+/**
+ * The jobs in awareness, with `openFrom` as a range open to the end. Only
+ * while a single job writes: with two writing at once, the server client's
+ * newest items could be either's, and marking them for both would show one
+ * job's label on the other's text; their newest words are then marked with
+ * the next renewal (within 250 ms).
+ */
+export function pendingJobs(states: readonly AiAwarenessState[]): PendingJob[] {
   const jobs: PendingJob[] = []
+  const writing = states.filter((ai) => ai.status === 'writing').length
   for (const ai of states) {
     const ranges: PendingJob['ranges'] = []
     for (const [client, flat] of ai.items) {
       for (let i = 0; i + 1 < flat.length; i += 2) ranges.push([client, flat[i] as number, (flat[i] as number) + (flat[i + 1] as number)])
     }
-    if (ai.status === 'writing' && ai.openFrom) ranges.push([ai.openFrom[0], ai.openFrom[1], Number.POSITIVE_INFINITY])
+    if (ai.status === 'writing' && ai.openFrom && writing === 1) ranges.push([ai.openFrom[0], ai.openFrom[1], Number.POSITIVE_INFINITY])
     jobs.push({ jobId: ai.jobId, requesterName: ai.requesterName, status: ai.status, ranges })
   }
   return jobs
