@@ -1,4 +1,4 @@
-export type { DocStore, DocMeta, StoredDoc, LoadResult } from './types.ts'
+export type { DocStore, DocMeta, StoredDoc, LoadResult, LoadSinceResult } from './types.ts'
 export { DocExistsError, DocDeletedError } from './types.ts'
 export { MemoryStore } from './memory.ts'
 export { SqliteStore } from './sqlite.ts'

@@ -1,4 +1,4 @@
-import { DocDeletedError, DocExistsError, type DocMeta, type DocStore, type LoadResult } from './types.ts'
+import { DocDeletedError, DocExistsError, type DocMeta, type DocStore, type LoadResult, type LoadSinceResult, type StoredDoc } from './types.ts'
 
 interface Entry {
   meta: DocMeta
@@ -22,8 +22,16 @@ export class MemoryStore implements DocStore {
     if (this.tombstones.has(id)) return { status: 'deleted' }
     const e = this.docs.get(id)
     if (!e) return { status: 'missing' }
-    const last = e.updates.at(-1)?.seq ?? e.snapshotSeq
-    return { status: 'found', doc: { snapshot: e.snapshot, updates: e.updates.map((u) => u.data), lastSeq: last } }
+    return { status: 'found', doc: this.toStored(e) }
+  }
+
+  async loadSince(id: string, afterSeq: number): Promise<LoadSinceResult> {
+    if (this.tombstones.has(id)) return { status: 'deleted' }
+    const e = this.docs.get(id)
+    if (!e) return { status: 'missing' }
+    if (e.snapshotSeq > afterSeq) return { status: 'compacted', doc: this.toStored(e) }
+    const updates = e.updates.filter((u) => u.seq > afterSeq).map((u) => ({ seq: u.seq, update: u.data }))
+    return { status: 'updates', updates, lastSeq: this.lastSeq(e) }
   }
 
   async append(id: string, update: Uint8Array, now: number): Promise<number> {
@@ -52,9 +60,12 @@ export class MemoryStore implements DocStore {
   async compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
     const e = this.docs.get(id)
     if (!e) return
-    e.snapshot = snapshot.slice()
-    e.snapshotSeq = Math.max(e.snapshotSeq, uptoSeq)
-    e.updates = e.updates.filter((u) => u.seq > uptoSeq)
+    // A late, older snapshot must not replace a newer one.
+    if (uptoSeq >= e.snapshotSeq) {
+      e.snapshot = snapshot.slice()
+      e.snapshotSeq = uptoSeq
+    }
+    e.updates = e.updates.filter((u) => u.seq > e.snapshotSeq)
   }
 
   async setTitle(id: string, title: string): Promise<void> {
@@ -88,6 +99,14 @@ export class MemoryStore implements DocStore {
   }
 
   async close(): Promise<void> {}
+
+  private toStored(e: Entry): StoredDoc {
+    return { snapshot: e.snapshot, updates: e.updates.map((u) => u.data), lastSeq: this.lastSeq(e) }
+  }
+
+  private lastSeq(e: Entry): number {
+    return e.updates.at(-1)?.seq ?? e.snapshotSeq
+  }
 
   private blank(id: string, now: number): Entry {
     return { meta: { id, title: '', createdAt: now, updatedAt: now }, snapshot: null, snapshotSeq: 0, updates: [] }

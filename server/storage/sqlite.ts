@@ -17,7 +17,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { GroupCommit } from './groupCommit.ts'
 import { SqliteAppends } from './sqliteAppends.ts'
-import { DocExistsError, type DocMeta, type DocStore, type LoadResult } from './types.ts'
+import { DocExistsError, type DocMeta, type DocStore, type LoadResult, type LoadSinceResult, type StoredDoc } from './types.ts'
 
 export interface SqliteStoreOptions {
   /** Folder for `docs.sqlite`; created if missing. */
@@ -74,7 +74,11 @@ export class SqliteStore implements DocStore {
       insertDoc: db.prepare('INSERT INTO docs (id, created_at, updated_at) VALUES (?, ?, ?)'),
       getDoc: db.prepare<[string], { snapshot: Buffer | null; snapshot_seq: number }>('SELECT snapshot, snapshot_seq FROM docs WHERE id = ?'),
       getUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
-      setSnapshot: db.prepare('UPDATE docs SET snapshot = ?, snapshot_seq = max(snapshot_seq, ?) WHERE id = ?'),
+      getUpdatesSince: db.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq'),
+      lastUpdateSeq: db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM updates WHERE doc_id = ?'),
+      // A late, older snapshot must not replace a newer one.
+      setSnapshot: db.prepare('UPDATE docs SET snapshot = ?, snapshot_seq = ? WHERE id = ? AND snapshot_seq <= ?'),
+      snapshotSeq: db.prepare<[string], { snapshot_seq: number }>('SELECT snapshot_seq FROM docs WHERE id = ?'),
       dropUpdates: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
       list: db.prepare<[], DocRow>('SELECT id, title, created_at, updated_at FROM docs ORDER BY updated_at DESC'),
       meta: db.prepare<[string], DocRow>('SELECT id, title, created_at, updated_at FROM docs WHERE id = ?'),
@@ -106,16 +110,30 @@ export class SqliteStore implements DocStore {
       if (this.stmt.isTombstoned.get(id)) return { status: 'deleted' }
       const row = this.stmt.getDoc.get(id)
       if (!row) return { status: 'missing' }
-      const rows = this.stmt.getUpdates.all(id)
-      return {
-        status: 'found',
-        doc: {
-          snapshot: row.snapshot ? new Uint8Array(row.snapshot) : null,
-          updates: rows.map((r) => new Uint8Array(r.data)),
-          lastSeq: rows.at(-1)?.seq ?? row.snapshot_seq,
-        },
-      }
+      return { status: 'found', doc: this.stored(id, row) }
     })()
+  }
+
+  async loadSince(id: string, afterSeq: number): Promise<LoadSinceResult> {
+    this.appends.flush()
+    return this.db.transaction((): LoadSinceResult => {
+      if (this.stmt.isTombstoned.get(id)) return { status: 'deleted' }
+      const row = this.stmt.getDoc.get(id)
+      if (!row) return { status: 'missing' }
+      if (row.snapshot_seq > afterSeq) return { status: 'compacted', doc: this.stored(id, row) }
+      const updates = this.stmt.getUpdatesSince.all(id, afterSeq).map((r) => ({ seq: r.seq, update: new Uint8Array(r.data) }))
+      const lastSeq = updates.at(-1)?.seq ?? Math.max(row.snapshot_seq, this.stmt.lastUpdateSeq.get(id)?.seq ?? 0)
+      return { status: 'updates', updates, lastSeq }
+    })()
+  }
+
+  private stored(id: string, row: { snapshot: Buffer | null; snapshot_seq: number }): StoredDoc {
+    const rows = this.stmt.getUpdates.all(id)
+    return {
+      snapshot: row.snapshot ? new Uint8Array(row.snapshot) : null,
+      updates: rows.map((r) => new Uint8Array(r.data)),
+      lastSeq: rows.at(-1)?.seq ?? row.snapshot_seq,
+    }
   }
 
   append(id: string, update: Uint8Array, now: number): Promise<number> {
@@ -130,8 +148,9 @@ export class SqliteStore implements DocStore {
   async compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
     this.appends.flush()
     this.db.transaction(() => {
-      this.stmt.setSnapshot.run(snapshot, uptoSeq, id)
-      this.stmt.dropUpdates.run(id, uptoSeq)
+      this.stmt.setSnapshot.run(snapshot, uptoSeq, id, uptoSeq)
+      const covered = this.stmt.snapshotSeq.get(id)?.snapshot_seq ?? uptoSeq
+      this.stmt.dropUpdates.run(id, Math.max(covered, uptoSeq))
     })()
   }
 

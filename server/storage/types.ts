@@ -26,6 +26,23 @@ export interface DocMeta {
 
 export type LoadResult = { status: 'found'; doc: StoredDoc } | { status: 'missing' } | { status: 'deleted' }
 
+/**
+ * What `loadSince` found: the updates after a sequence number, or the whole
+ * document when compaction already folded some of them into the snapshot.
+ */
+export type LoadSinceResult =
+  | { status: 'updates'; updates: Array<{ seq: number; update: Uint8Array }>; lastSeq: number }
+  | { status: 'compacted'; doc: StoredDoc }
+  | { status: 'missing' }
+  | { status: 'deleted' }
+
+/**
+ * Sequence numbers increase per document in commit order. PostgreSQL's are
+ * also contiguous per document (1, 2, 3, ...; a rolled-back write leaves no
+ * hole), which the bus between instances relies on to notice a missed
+ * message. Memory's and SQLite's are shared by all documents, so they have
+ * gaps; one instance never needs to detect any.
+ */
 export interface DocStore {
   /** Create an empty document record. Fails with `DocExistsError` if the id is taken. */
   create(id: string, now: number): Promise<void>
@@ -43,7 +60,18 @@ export interface DocStore {
    * stores everything it queued while the previous write was in flight.
    */
   appendMany(id: string, updates: readonly Uint8Array[], now: number): Promise<number>
-  /** Replace the snapshot with `snapshot` and drop updates with seq <= `uptoSeq`. */
+  /**
+   * The updates with seq > `afterSeq`, oldest first, to fill a gap; or the
+   * whole stored document if updates after `afterSeq` were already folded
+   * into the snapshot.
+   */
+  loadSince(id: string, afterSeq: number): Promise<LoadSinceResult>
+  /**
+   * Replace the snapshot with `snapshot`, which holds every update up to
+   * `uptoSeq`, and drop the updates it covers. Never drops an update with a
+   * higher seq, and never replaces a snapshot that covers a higher seq (with
+   * several writers, an older compaction can arrive late).
+   */
   compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
   setTitle(id: string, title: string): Promise<void>
   list(): Promise<DocMeta[]>
