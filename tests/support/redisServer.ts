@@ -44,6 +44,10 @@ export interface RedisServer {
   stop(): Promise<void>
   /** SIGKILL, as a crash or an OOM kill would; resolves when it has exited. */
   kill(): Promise<void>
+  /** SIGSTOP: the process stays, its sockets stay open, and it answers nothing (a stall, or a partition). */
+  pause(): void
+  /** SIGCONT after `pause`. */
+  resume(): void
   /** Start again on the same port (after stop or kill). */
   start(): Promise<void>
   /** Kill if running and remove the temp folder. */
@@ -85,6 +89,8 @@ export async function startRedis(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     stop: () => signal('SIGTERM'),
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     kill: () => signal('SIGKILL'),
     start: async () => {
       if (child) throw new Error('redis-server is already running')
@@ -144,7 +150,7 @@ async function spawnRedis(binary: string, port: number, dir: string): Promise<Ch
 }
 
 /** A port the kernel just handed out; redis-server binds it right after. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer()
     srv.once('error', reject)
