@@ -7,9 +7,12 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectRedisBus, type RedisBusOptions } from '../../server/bus/redisBus.ts'
 import type { Bus, BusStatusChange, DocMessage } from '../../server/bus/types.ts'
+import { createMemoryHub } from '../../server/bus/memoryBus.ts'
+import { withFaults } from '../support/faultyBus.ts'
 import { announceRedisSkip, freePort, startRedis, type RedisServer } from '../support/redisServer.ts'
 import { waitFor } from '../support/wait.ts'
 import { busContract } from './contract.ts'
+import { runSchedule } from './schedule.ts'
 
 const skip = announceRedisSkip('tests/bus/redis.test.ts')
 
@@ -135,6 +138,20 @@ describe.skipIf(skip)('redis bus', () => {
       expect(got).toEqual([1, 2, 3].map((lastSeq) => ({ type: 'heads', lastSeq })))
       expect(heard).toEqual(['down', 'reconnected', 'down', 'reconnected', 'down', 'reconnected'])
       await Promise.all([a.close(), b.close()])
+    })
+
+    it('wraps the real Redis bus in the fault injector: the same seed gives the same schedule as in memory', async () => {
+      const faults = { seed: 21, drop: 0.1, duplicate: 0.1, delay: 0.2, maxDelayMs: 20 }
+      const prefix = nextPrefix()
+      const from = await connectRedisBus(busOptions(prefix))
+      const to = withFaults(await connectRedisBus(busOptions(prefix)), faults)
+      const overRedis = await runSchedule({ from, to }, 1000)
+      const hub = createMemoryHub()
+      const inMemory = await runSchedule({ from: hub.connect(), to: withFaults(hub.connect(), faults) }, 1000)
+      expect(overRedis.log).toEqual(inMemory.log)
+      expect(overRedis.counts.drop).toBeGreaterThan(50)
+      expect(new Set(overRedis.received).size).toBe(1000 - overRedis.counts.drop)
+      await Promise.all([from.close(), to.close()])
     })
 
     it('bounds what waits on a stalled Redis: beyond maxPendingBytes publishes are dropped, not queued', async () => {

@@ -13,20 +13,23 @@ import net from 'node:net'
 import path from 'node:path'
 import { tempDir } from './tempDir.ts'
 
-const CANDIDATES = [
-  ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'redis-server')),
-  '/usr/bin/redis-server',
-  '/usr/sbin/redis-server',
-]
+/** REDIS_SERVER names the binary; otherwise the first on PATH, then the Debian locations. */
+function candidates(): string[] {
+  if (process.env.REDIS_SERVER) return [process.env.REDIS_SERVER]
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'redis-server'))
+  return [...onPath, '/usr/bin/redis-server', '/usr/sbin/redis-server']
+}
 
 export function findRedisServer(): string | null {
-  return CANDIDATES.find((p) => fs.existsSync(p)) ?? null
+  return candidates().find((p) => fs.existsSync(p)) ?? null
 }
+
+const MISSING = 'no redis-server binary (install the distribution\'s redis-server package, or set REDIS_SERVER to its path)'
 
 /** Why this machine cannot run the Redis tests, or null when it can (always null in CI). */
 export function redisSkipReason(): string | null {
   if (process.env.CI) return null
-  if (!findRedisServer()) return 'no redis-server on PATH or in /usr/bin (install the distribution\'s redis-server package)'
+  if (!findRedisServer()) return MISSING
   return null
 }
 
@@ -63,7 +66,7 @@ process.once('exit', () => {
 export async function startRedis(): Promise<RedisServer> {
   const binary = findRedisServer()
   if (!binary) {
-    throw new Error('No redis-server on PATH or in /usr/bin, and CI must run the Redis tests: install it (apt-get install redis-server).')
+    throw new Error(`CI must run the Redis tests, but there is ${MISSING}.`)
   }
   const dir = tempDir('quill-redis-')
   const port = await freePort()
