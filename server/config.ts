@@ -6,6 +6,7 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
+import { postgresUrlProblem } from './storage/postgresUrl.ts'
 
 export const SQLITE_SYNC_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const
 
@@ -14,7 +15,9 @@ const EnvSchema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  STORAGE: z.enum(['sqlite', 'memory', 'postgres']).default('sqlite'),
+  // Checked below, by hand: zod's message would print the password.
+  DATABASE_URL: z.string().optional(),
   SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNC_LEVELS).default('NORMAL'),
   COMPACT_AFTER_UPDATES: int(1, 10_000_000).default(500),
   ROOM_UNLOAD_DELAY_MS: int(0, 3_600_000).default(1000),
@@ -63,7 +66,9 @@ export interface ServerConfig {
   host: string
   hostExplicit: boolean
   dataDir: string
-  storage: 'sqlite' | 'memory'
+  storage: 'sqlite' | 'memory' | 'postgres'
+  /** PostgreSQL connection URL; set exactly when storage is 'postgres'. */
+  databaseUrl: string | null
   sqliteSynchronous: (typeof SQLITE_SYNC_LEVELS)[number]
   compactAfterUpdates: number
   roomUnloadDelayMs: number
@@ -123,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     hostExplicit: e.HOST !== undefined,
     dataDir: path.resolve(e.DATA_DIR),
     storage: e.STORAGE,
+    databaseUrl: databaseUrl(e.STORAGE, e.DATABASE_URL),
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     roomUnloadDelayMs: e.ROOM_UNLOAD_DELAY_MS,
@@ -155,6 +161,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       serverRatePerMinute: e.AI_SERVER_RATE_PER_MINUTE,
     },
   }
+}
+
+function databaseUrl(storage: ServerConfig['storage'], url: string | undefined): string | null {
+  if (storage !== 'postgres') {
+    // Several instances each on their own SQLite would silently diverge.
+    if (url) throw new ConfigError(`DATABASE_URL is set but STORAGE is ${storage}: set STORAGE=postgres to use the database, or unset DATABASE_URL.`)
+    return null
+  }
+  if (!url) throw new ConfigError('STORAGE=postgres needs DATABASE_URL, like postgres://user:password@host:5432/dbname')
+  const problem = postgresUrlProblem(url)
+  if (problem) throw new ConfigError(`DATABASE_URL ${problem}`)
+  return url
 }
 
 function aiProvider(model: string | undefined, apiKey: string | undefined, baseURL: string | undefined): AiProviderConfig | null {

@@ -2,9 +2,11 @@
  * `npm start`: read the environment, start one server, and shut down
  * gracefully on SIGTERM/SIGINT.
  */
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, loadConfig, type ServerConfig } from './config.ts'
 import { createLogger } from './log.ts'
 import { createServer } from './server.ts'
+import { describeDatabase } from './storage/postgresUrl.ts'
+import { openStore, StorageUnavailableError } from './storage/index.ts'
 
 async function main(): Promise<void> {
   let config
@@ -18,9 +20,19 @@ async function main(): Promise<void> {
     throw err
   }
   const log = createLogger(config.logLevel)
-  const server = createServer(config, { log })
+  let store
+  try {
+    store = await openStore(config, log)
+  } catch (err) {
+    if (err instanceof StorageUnavailableError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const server = createServer(config, { log, store })
   const { url } = await server.listen()
-  log.info(`listening on ${url} (data in ${config.storage === 'sqlite' ? config.dataDir : 'memory'})`)
+  log.info(`listening on ${url} (data in ${dataPlace(config)})`)
   log.info(config.ai.provider ? `AI: model ${config.ai.provider.model}${config.ai.provider.baseURL ? ` at ${config.ai.provider.baseURL}` : ''}` : 'AI: not configured (set AI_MODEL and OPENAI_API_KEY to enable)')
   if (!config.authSecret) {
     log.warn(
@@ -47,6 +59,12 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+}
+
+function dataPlace(config: ServerConfig): string {
+  if (config.storage === 'sqlite') return config.dataDir
+  if (config.storage === 'postgres') return `PostgreSQL at ${describeDatabase(config.databaseUrl!)}`
+  return 'memory'
 }
 
 void main()

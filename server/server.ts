@@ -10,7 +10,7 @@ import type { Hono } from 'hono'
 import { CloseCode } from '../shared/closeCodes.ts'
 import { AI_NOT_CONFIGURED_MESSAGE, type ServerConfig } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
-import { MemoryStore, SqliteStore, type DocStore } from './storage/index.ts'
+import { createStore, type DocStore } from './storage/index.ts'
 import { RoomRegistry } from './collab/registry.ts'
 import { WsEdge } from './collab/wsEdge.ts'
 import { AiJobs } from './ai/jobs.ts'
@@ -37,7 +37,7 @@ export interface CreateServerOptions {
 
 export function createServer(config: ServerConfig, options: CreateServerOptions = {}): CollabServer {
   const log = options.log ?? createLogger(config.logLevel)
-  const store = options.store ?? (config.storage === 'memory' ? new MemoryStore() : new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous }))
+  const store = options.store ?? createStore(config, log)
   const registry = new RoomRegistry({
     store,
     log,

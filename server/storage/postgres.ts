@@ -107,7 +107,7 @@ export class PostgresStore implements DocStore {
       await store.db()
     } catch (err) {
       await store.pool.end().catch(() => {})
-      throw new StorageUnavailableError(`PostgreSQL at ${describeDatabase(options.url)} is unavailable: ${(err as Error).message}`)
+      throw new StorageUnavailableError(`PostgreSQL at ${describeDatabase(options.url)} is unavailable: ${oneLine(err)}`)
     }
     return store
   }
@@ -222,6 +222,13 @@ export class PostgresStore implements DocStore {
     const { rows } = await db.query<LoadRow>(LOAD, [id, afterSeq])
     return rows[0] ?? null
   }
+}
+
+/** A connection error in one line. Node reports a host with several addresses as an AggregateError with an empty message. */
+function oneLine(err: unknown): string {
+  const e = err as Error & { code?: string; errors?: Error[] }
+  const text = e.message || e.errors?.map((x) => x.message).join('; ') || e.code || String(err)
+  return text.replace(/\s*\n\s*/g, ' ')
 }
 
 function toStored(row: LoadRow): StoredDoc {
