@@ -53,8 +53,13 @@ export interface TestPostgres {
 const BIN_NAMES = ['initdb', 'postgres'] as const
 type BinName = (typeof BIN_NAMES)[number]
 
-/** PATH first, then Debian's versioned folders (newest first), which are not on PATH. */
+/**
+ * POSTGRES_BIN_DIR if set (only there), else PATH, then Debian's versioned
+ * folders (newest first), which are not on PATH.
+ */
 function findBin(name: BinName): string | null {
+  const only = process.env.POSTGRES_BIN_DIR
+  if (only) return isExecutable(path.join(only, name)) ? path.join(only, name) : null
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name)
     if (dir && isExecutable(candidate)) return candidate
@@ -85,7 +90,7 @@ function missingBins(): BinName[] {
 export function postgresSkipReason(): string | null {
   if (process.env.CI) return null
   const missing = missingBins()
-  if (missing.length > 0) return `no ${missing.join(' or ')} found (apt-get install postgresql)`
+  if (missing.length > 0) return `no ${missing.join(' or ')} found${process.env.POSTGRES_BIN_DIR ? ` in POSTGRES_BIN_DIR=${process.env.POSTGRES_BIN_DIR}` : ''} (apt-get install postgresql)`
   return null
 }
 
