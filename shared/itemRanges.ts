@@ -37,7 +37,7 @@ export function deleteSetFromRanges(ranges: ItemRanges): DeleteSet {
 }
 
 /** Validates untrusted JSON (an awareness state, a response body). */
-export function readItemRanges(value: unknown, maxRanges = 10_000): ItemRanges | null {
+export function readItemRanges(value: unknown, maxRanges = 100_000): ItemRanges | null {
   if (!Array.isArray(value) || value.length > 64) return null
   const out: ItemRanges = []
   for (const entry of value) {

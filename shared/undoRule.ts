@@ -11,13 +11,19 @@
  * sentence typed inside an AI paragraph stays where it was typed, in that
  * paragraph (or heading, list item...), and only the AI's characters go.
  *
- * The editor's own undo uses the same rule, through y-prosemirror's
- * `protectedNodes` option listing every node type (see the client's
- * editor extensions).
+ * The element's attributes stay with it (a heading's level, a code block's
+ * language): they are deleted after the element's children, so when someone's
+ * words are left inside, the block keeps its type and they keep their place.
+ *
+ * The editor's own undo uses the same rule (client/src/editor/extensions.ts).
  */
 import * as Y from 'yjs'
 
 export function deleteUnlessOccupied(item: Y.Item): boolean {
+  if (item.parentSub !== null) {
+    const parent = item.parent
+    return !(parent instanceof Y.XmlElement) || parent._length === 0
+  }
   if (!(item.content instanceof Y.ContentType)) return true
   const type = item.content.type
   if (!(type instanceof Y.XmlElement || type instanceof Y.XmlText)) return true

@@ -12,10 +12,10 @@
 import type { JSONContent } from '@tiptap/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { defaultDeleteFilter } from '@tiptap/y-tiptap'
+import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import { jobUndoManager } from '../../server/ai/jobUndo.ts'
 import { AcceptUndo } from '../../client/src/ai/acceptUndo.ts'
-import { documentSchema } from '../../shared/editorSchema.ts'
+import { editorUndoManager } from '../../client/src/editor/undoManager.ts'
 import { rangesFromDeleteSet } from '../../shared/itemRanges.ts'
 import type { WriteTarget } from '../../server/ai/writer/index.ts'
 import { GOLDENS } from '../ai-writer/goldens.ts'
@@ -25,7 +25,6 @@ import { allTexts, browserClientId, converged } from '../ai-writer/inspect.ts'
 const BEFORE: JSONContent[] = [para('Keep this intro.'), para('Rewrite me please.'), para('Outro.')]
 /** Each keystroke is one unique character (so nobody types inside another's): CJK for Bob, Hangul for Eve. */
 const MARK = /[\u4e00-\u9fff\uac00-\ud7a3]/g
-const schema = documentSchema()
 
 /** One person typing: unique characters at random places, or as new blocks. */
 class Typist {
@@ -81,23 +80,21 @@ interface Options {
 }
 
 /**
- * The requester's editor: a Y.UndoManager configured as y-prosemirror's
- * (local origin, every node type protected, as the client configures it),
- * AcceptUndo holding deletions from the job's start, and one edit of her own
- * made before the job.
+ * The requester's editor: the editor's own undo manager (the one the
+ * client gives y-prosemirror), AcceptUndo holding deletions from the job's
+ * start, and one edit of her own made before the job (under the origin the
+ * editor's edits carry).
  */
 class Requester {
-  readonly local = { kind: 'alice-editor' }
   readonly um: Y.UndoManager
   readonly acceptUndo: AcceptUndo
   constructor(readonly doc: Y.Doc) {
-    const protectedNodes = new Set(Object.keys(schema.nodes))
-    this.um = new Y.UndoManager(fragmentOf(doc), { trackedOrigins: new Set([this.local]), deleteFilter: (item) => defaultDeleteFilter(item, protectedNodes) })
+    this.um = editorUndoManager(doc)
     this.acceptUndo = new AcceptUndo(doc, () => this.um)
   }
   typeOwn(marker: string): void {
     const first = fragmentOf(this.doc).get(0) as Y.XmlElement
-    this.doc.transact(() => (first.get(0) as Y.XmlText).insert(0, marker), this.local)
+    this.doc.transact(() => (first.get(0) as Y.XmlText).insert(0, marker), ySyncPluginKey)
   }
 }
 
@@ -229,4 +226,45 @@ describe.each([
       }
     })
   }
+})
+
+describe('a block someone typed into keeps its type', () => {
+  it.each([
+    ['Discard', 'discard'],
+    ['Ctrl+Z after Accept', 'undoAfterAccept'],
+  ] as const)('%s keeps an AI heading, code block and ordered list that hold a person\'s words, with their attributes', async (_label, takeBack) => {
+    const md = '## Level two\n\n```js\nlet x = 1\n```\n\n3. third\n4. fourth'
+    const rng = seeded(99)
+    const ai = docWith(AI_CLIENT, BEFORE)
+    const bob = docWith(browserClientId(rng), BEFORE)
+    const alice = new Requester(docWith(browserClientId(rng), BEFORE))
+    const net = new Network([ai, bob, alice.doc])
+    alice.acceptUndo.hold()
+    const origin = { kind: 'ai', jobId: 'attrs' }
+    const undo = jobUndoManager(fragmentOf(ai), origin)
+    const writer = writerFor(ai, { kind: 'insert', at: textPosition(ai, 0, 16) }, origin)
+    writer.push(md)
+    writer.finish()
+    net.deliverAll(rng)
+    // Bob types into the heading, the code block and the second list item.
+    const texts = allTexts(bob).filter((t) => /Level two|let x|fourth/.test(t.toString()))
+    expect(texts.length).toBe(3)
+    for (const t of texts) t.insert(t.length, ' BOB')
+    net.deliverAll(rng)
+    if (takeBack === 'discard') undo.undo()
+    else {
+      const item = undo.undoStack[0] as (typeof undo.undoStack)[number]
+      expect(await alice.acceptUndo.push({ insertions: rangesFromDeleteSet(item.insertions), deletions: rangesFromDeleteSet(item.deletions) })).toBe(true)
+      alice.um.undo()
+    }
+    net.deliverAll(rng)
+    expect(converged([ai, bob, alice.doc])).toBe(true)
+    const blocks = contentOf(ai).filter((b) => JSON.stringify(b).includes('BOB'))
+    expect(blocks.map((b) => [b.type, b.attrs])).toEqual([
+      ['heading', { level: 2 }],
+      ['codeBlock', { language: 'js' }],
+      ['orderedList', expect.objectContaining({ start: 3 })],
+    ])
+    expect(blockTexts(blocks)).toEqual([' BOB', ' BOB', ' BOB'])
+  })
 })

@@ -95,6 +95,32 @@ describe.skipIf(skip)('AI UX in the browser', () => {
     }
   })
 
+  test('with AI, "/" then fast typing closes the menu and keeps every key: "/usr/bin/env" stays whole', async () => {
+    const alice = await aliceIn('Paths')
+    // Fast typists hit keys 0-60 ms apart; the menu's mount and the focus
+    // hand-back take longer than that.
+    const lines = ['Paths']
+    for (const delay of [0, 20, 40, 60]) {
+      await alice.page.keyboard.press('Enter')
+      await alice.page.keyboard.type('/usr/bin/env is a path.', { delay })
+      lines.push('/usr/bin/env is a path.')
+      await poll(() => docText(alice.page)).toBe(lines.join('\n'))
+    }
+    expect(await focused(alice.page)).toBe('editor')
+  })
+
+  test('the toolbar Undo button, like Ctrl+Z, offers Discard while an AI job waits, instead of undoing earlier typing', async () => {
+    suite.app.fake.script({ tokens: tokenize('A short AI line.', 4) })
+    const alice = await aliceIn('My own draft\n')
+    await alice.page.getByTestId('toolbar-ai').click()
+    await alice.page.getByTestId('ai-command-menu').getByRole('menuitem', { name: /Continue writing/ }).click()
+    await poll(() => aiPhase(alice.page)).toBe('finished')
+    const written = await docText(alice.page)
+    await alice.page.getByRole('button', { name: 'Undo' }).click()
+    await poll(() => focused(alice.page)).toBe('ai-discard')
+    expect(await docText(alice.page)).toBe(written)
+  })
+
   test('Translate… from the keyboard lands in the language field, and Enter there starts the job', async () => {
     suite.app.fake.script({ tokens: tokenize('La réunion passe à jeudi.', 3) })
     const alice = await aliceIn(MEETING)

@@ -157,10 +157,17 @@ class AiCaretFollower {
 
   /** My job's AI participant: its caret head and where its items start, while it is in the room. */
   private readAwareness(): void {
+    // With another job writing too, the server client's newest item may be
+    // that job's: follow my job's own caret instead (see pendingRanges.ts).
+    let writing = 0
+    for (const state of this.awareness.getStates().values()) {
+      if ((state.ai as { status?: unknown } | undefined)?.status === 'writing') writing++
+    }
+    if (writing > 1) this.openFrom = null
     for (const state of this.awareness.getStates().values()) {
       const ai = state.ai as { jobId?: unknown; openFrom?: unknown } | undefined
       if (ai?.jobId !== this.jobId) continue
-      if (isClientClock(ai.openFrom)) this.openFrom = ai.openFrom
+      if (writing <= 1 && isClientClock(ai.openFrom)) this.openFrom = ai.openFrom
       const cursor = state.cursor as { head?: unknown } | null | undefined
       if (!cursor?.head) return
       try {

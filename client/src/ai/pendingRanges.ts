@@ -75,7 +75,7 @@ export function layoutJob(ydoc: Y.Doc, binding: Binding, pmDoc: PmNode, job: Pen
         if (start === null || end === null || end <= start) continue
         layout.texts.push({ from: start, to: end })
         layout.start = layout.start === null ? start : Math.min(layout.start, start)
-      } else if (item.content instanceof Y.ContentType && item.parent === binding.type) {
+      } else if (item.content instanceof Y.ContentType && item.parent === binding.type && onlyJobContent(item.content.type, job)) {
         const pos = toPm(client, item.id.clock, 0)
         const node = pos === null ? null : pmDoc.nodeAt(pos)
         if (pos === null || node === null) continue
@@ -85,4 +85,18 @@ export function layoutJob(ydoc: Y.Doc, binding: Binding, pmDoc: PmNode, job: Pen
     }
   }
   return layout
+}
+
+function inJob(job: PendingJob, id: Y.ID): boolean {
+  return job.ranges.some(([client, from, to]) => id.client === client && id.clock >= from && id.clock < to)
+}
+
+/** The block holds nothing but the job's own items (once a person types in it, it is not all pending). */
+function onlyJobContent(type: Y.AbstractType<unknown>, job: PendingJob): boolean {
+  for (let item = type._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue
+    if (!inJob(job, item.id)) return false
+    if (item.content instanceof Y.ContentType && !onlyJobContent(item.content.type, job)) return false
+  }
+  return true
 }

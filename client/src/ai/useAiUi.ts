@@ -73,6 +73,9 @@ export function useAiUi(
   const dismissCommandMenu = (how: CommandMenuDismiss) => {
     setCommandMenu(null)
     if (!editor) return
+    // At once: Tiptap's focus() waits for an animation frame, and a fast
+    // typist's next keys would land on the closing menu and be lost.
+    if (how.insert || how.restoreFocus) editor.view.focus()
     if (how.insert) editor.chain().focus().insertContent(how.insert).run()
     else if (how.restoreFocus) editor.commands.focus()
   }

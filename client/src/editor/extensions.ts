@@ -7,7 +7,8 @@ import type { AnyExtension } from '@tiptap/core'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import { Placeholder, Selection } from '@tiptap/extensions'
-import { DOC_FIELD, documentExtensions, documentSchema } from '../../../shared/index.ts'
+import { DOC_FIELD, documentExtensions } from '../../../shared/index.ts'
+import { editorUndoManager } from './undoManager.ts'
 import { AiShortcuts, type AiShortcutHandlers } from '../ai/aiShortcuts.ts'
 import { AiPendingMarks } from '../ai/pendingMarks.ts'
 import type { CollabSession } from '../collab/session.ts'
@@ -22,18 +23,13 @@ export interface EditorExtensionOptions {
   slashOpensAi: () => boolean
 }
 
-const PROTECTED_NODES = new Set(Object.keys(documentSchema().nodes))
-
 export function editorExtensions({ session, identity, aiHandlers, slashOpensAi }: EditorExtensionOptions): AnyExtension[] {
   return [
     ...documentExtensions(),
     Collaboration.configure({
       document: session.ydoc,
       field: DOC_FIELD,
-      // Undo never deletes a block that holds someone's words: every node
-      // type is protected, as the server protects them on Discard
-      // (shared/undoRule.ts).
-      yUndoOptions: { protectedNodes: PROTECTED_NODES },
+      yUndoOptions: { undoManager: editorUndoManager(session.ydoc) },
     }),
     CollaborationCaret.configure({
       provider: session.provider,

@@ -49,7 +49,9 @@ export const TOOLBAR_GROUPS: Group[] = [
       toggle: false,
       isActive: never,
       canRun: (editor) => editor.can().undo(),
-      run: (editor) => editor.chain().focus().undo().run(),
+      // Through the keymap, so a pending AI job offers Discard as Ctrl+Z does
+      // (aiShortcuts.ts) instead of undoing earlier typing.
+      run: (editor) => editor.chain().focus().keyboardShortcut('Mod-z').run(),
     },
     {
       id: 'redo',
