@@ -27,7 +27,9 @@
  */
 import * as Y from 'yjs'
 import type { AiAcceptResult, AiAwarenessState, AiErrorCode, AiJobStatus, AiOp, AiRequest, AiUsage } from '../../shared/aiProtocol.ts'
-import { rangesFromDeleteSet, type ItemRanges } from '../../shared/itemRanges.ts'
+import { deleteSetFromRanges, rangesFromDeleteSet, type ItemRanges } from '../../shared/itemRanges.ts'
+import { isTxOrigin } from '../collab/origins.ts'
+import { adoptedCopies } from './adoption.ts'
 import type { Room } from '../collab/room.ts'
 import type { AiOrigin } from '../collab/origins.ts'
 import type { Logger } from '../log.ts'
@@ -112,6 +114,7 @@ export class AiJob {
       type: 'start',
       data: { jobId: this.id, docId: this.docId, op: this.op, requester: this.requester, model: opts.model.model },
     })
+    room.doc.on('afterTransaction', this.onTransaction)
     this.finished = this.run()
   }
 
@@ -154,6 +157,7 @@ export class AiJob {
   settle(): void {
     if (this.settled) return
     this.settled = true
+    this.opts.room.doc.off('afterTransaction', this.onTransaction)
     this.presence.end()
     this.undo.destroy()
     this.releaseRoom()
@@ -164,6 +168,21 @@ export class AiJob {
     if (!this.running) return
     this.abortReason = 'unavailable'
     this.abort.abort()
+  }
+
+  /**
+   * A person's editor copied some of the job's text (a split, a new block
+   * type, a list around it): the copies are the job's too (adoption.ts).
+   */
+  private readonly onTransaction = (tr: Y.Transaction): void => {
+    if (this.settled || !isTxOrigin(tr.origin) || tr.origin.kind !== 'connection') return
+    const item = this.undo.undoStack[0]
+    if (item === undefined) return
+    const adopted = adoptedCopies(tr, (id) => Y.isDeleted(item.insertions, id))
+    if (adopted.length === 0) return
+    item.insertions = Y.mergeDeleteSets([item.insertions, deleteSetFromRanges(adopted)])
+    // Everyone's mark follows at once (while writing, the next caret move does it).
+    if (!this.running) this.presence.finishWriting(this.insertedItems())
   }
 
   /** What the job inserted and deleted, or null if it changed nothing. */

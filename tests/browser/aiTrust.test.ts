@@ -93,6 +93,39 @@ describe.skipIf(skip)('AI text in a shared document', () => {
     expect(await pendingText(bob.page)).toBe('')
   })
 
+  test('Bob splits an AI paragraph, makes one a heading and another a list item: the AI text stays marked and Discard still takes all of it, keeping Bob\'s words', async () => {
+    const three = 'First AI paragraph here.\n\nSecond AI paragraph with words.\n\nThird AI paragraph.'
+    suite.app.fake.script({ tokens: tokenize(three, 4) })
+    const [alice, bob] = await twoPeople('Title\n')
+    await continueWriting(alice.page)
+    await poll(() => phase(alice.page)).toBe('finished')
+    await poll(() => docText(bob.page)).toBe('Title\nFirst AI paragraph here.\nSecond AI paragraph with words.\nThird AI paragraph.')
+
+    // Enter in the middle of the first AI paragraph, then a word of Bob's.
+    await caretAtEndOf(bob.page, 1)
+    await bob.page.keyboard.press('ArrowLeft')
+    await bob.page.keyboard.press('ArrowLeft')
+    await bob.page.keyboard.press('Enter')
+    await bob.page.keyboard.type('Bob ')
+    // The second AI paragraph becomes a heading, the third a bullet item.
+    await caretAtEndOf(bob.page, 3)
+    await bob.page.getByRole('button', { name: 'Heading 2' }).click()
+    await caretAtEndOf(bob.page, 4)
+    await bob.page.getByRole('button', { name: 'Bullet list' }).click()
+    await poll(() => editor(alice.page).evaluate((root) => `${root.querySelectorAll('h2').length} ${root.querySelectorAll('li').length}`)).toBe('1 1')
+    await poll(() => docText(alice.page).then((t) => t.includes('Bob '))).toBe(true)
+    // Still all marked as the AI's, except Bob's word.
+    await poll(() => pendingText(alice.page)).toBe('First AI paragraph here.Second AI paragraph with words.Third AI paragraph.')
+    await poll(() => pendingText(bob.page)).toBe('First AI paragraph here.Second AI paragraph with words.Third AI paragraph.')
+
+    await alice.page.getByTestId('ai-discard').click()
+    await poll(() => phase(alice.page)).toBeNull()
+    // Every AI character is gone, Bob's word stays; no empty heading or list is left.
+    await poll(() => docText(bob.page).then((t) => t.split('\n').filter((l) => l !== ''))).toEqual(['Title', 'Bob '])
+    expect(await editor(bob.page).evaluate((root) => root.querySelectorAll('h2, li').length)).toBe(0)
+    await expectConverged(alice.page, bob.page)
+  })
+
   test('Undo right after Accept undoes the rewrite, not earlier typing; Redo brings it back; Bob’s Undo leaves it alone', async () => {
     const [alice, bob] = await twoPeople('Team update')
     await write(alice.page, `\n${MEETING}\nBring questions.`)
