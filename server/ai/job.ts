@@ -27,9 +27,9 @@
  */
 import * as Y from 'yjs'
 import type { AiAcceptResult, AiAwarenessState, AiErrorCode, AiJobStatus, AiOp, AiRequest, AiUsage } from '../../shared/aiProtocol.ts'
-import { deleteSetFromRanges, rangesFromDeleteSet, type ItemRanges } from '../../shared/itemRanges.ts'
+import { rangesFromDeleteSet, type ItemRanges } from '../../shared/itemRanges.ts'
 import { isTxOrigin } from '../collab/origins.ts'
-import { adoptedCopies } from './adoption.ts'
+import { adoptCopies } from '../../shared/copies.ts'
 import type { Room } from '../collab/room.ts'
 import type { AiOrigin } from '../collab/origins.ts'
 import type { Logger } from '../log.ts'
@@ -176,11 +176,7 @@ export class AiJob {
    */
   private readonly onTransaction = (tr: Y.Transaction): void => {
     if (this.settled || !isTxOrigin(tr.origin) || tr.origin.kind !== 'connection') return
-    const item = this.undo.undoStack[0]
-    if (item === undefined) return
-    const adopted = adoptedCopies(tr, (id) => Y.isDeleted(item.insertions, id))
-    if (adopted.length === 0) return
-    item.insertions = Y.mergeDeleteSets([item.insertions, deleteSetFromRanges(adopted)])
+    if (!adoptCopies(this.undo, tr)) return
     // Everyone's mark follows at once (while writing, the next caret move does it).
     if (!this.running) this.presence.finishWriting(this.insertedItems())
   }

@@ -19,6 +19,7 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
+import { SERVER_CLIENT_ID_LIMIT } from '../../shared/copies.ts'
 import type { DocStore } from '../storage/types.ts'
 import type { Logger } from '../log.ts'
 import { Connection, type ConnectionOptions } from './connection.ts'
@@ -87,7 +88,7 @@ export class Room {
     // by client id, lowest first, and browsers pick random 32-bit ids. So the
     // server's (the AI's) text wins the left side and a human typing at the
     // AI's insertion point lands after it instead of splitting it.
-    this.doc.clientID = 1 + Math.floor(Math.random() * 0xfffe)
+    this.doc.clientID = 1 + Math.floor(Math.random() * (SERVER_CLIENT_ID_LIMIT - 2))
     this.fragment = this.doc.getXmlFragment(DOC_FIELD)
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server is not a participant; only AI jobs publish states.

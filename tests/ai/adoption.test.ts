@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { adoptedCopies } from '../../server/ai/adoption.ts'
+import { adoptedCopies } from '../../shared/copies.ts'
 import { deleteSetFromRanges } from '../../shared/itemRanges.ts'
 import { AI_CLIENT, docWith, fragmentOf, para } from '../ai-writer/helpers.ts'
 
