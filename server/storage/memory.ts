@@ -100,6 +100,15 @@ export class MemoryStore implements DocStore {
 
   async close(): Promise<void> {}
 
+  async lastSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+    const seqs = new Map<string, number>()
+    for (const id of ids) {
+      const e = this.docs.get(id)
+      if (e) seqs.set(id, this.lastSeq(e))
+    }
+    return seqs
+  }
+
   private toStored(e: Entry): StoredDoc {
     return { snapshot: e.snapshot, updates: e.updates.map((u) => u.data), lastSeq: this.lastSeq(e) }
   }

@@ -148,6 +148,13 @@ export class PostgresStore implements DocStore {
     await db.query(COMPACT, [id, Buffer.from(snapshot), uptoSeq])
   }
 
+  async lastSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map()
+    const db = await this.settled()
+    const { rows } = await db.query<{ id: string; last_seq: string }>('SELECT id, last_seq FROM docs WHERE id = ANY($1::text[]) AND deleted_at IS NULL', [ids])
+    return new Map(rows.map((r) => [r.id, Number(r.last_seq)]))
+  }
+
   async setTitle(id: string, title: string): Promise<void> {
     // In call order with the appends, in the same commit.
     await this.appends.append(id, [], Date.now(), title)

@@ -76,6 +76,9 @@ export class SqliteStore implements DocStore {
       getUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
       getUpdatesSince: db.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq'),
       lastUpdateSeq: db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM updates WHERE doc_id = ?'),
+      lastSeq: db.prepare<[string], { seq: number }>(
+        'SELECT max(snapshot_seq, coalesce((SELECT max(seq) FROM updates WHERE doc_id = docs.id), 0)) AS seq FROM docs WHERE id = ?',
+      ),
       // A late, older snapshot must not replace a newer one.
       setSnapshot: db.prepare('UPDATE docs SET snapshot = ?, snapshot_seq = ? WHERE id = ? AND snapshot_seq <= ?'),
       snapshotSeq: db.prepare<[string], { snapshot_seq: number }>('SELECT snapshot_seq FROM docs WHERE id = ?'),
@@ -124,6 +127,18 @@ export class SqliteStore implements DocStore {
       const updates = this.stmt.getUpdatesSince.all(id, afterSeq).map((r) => ({ seq: r.seq, update: new Uint8Array(r.data) }))
       const lastSeq = updates.at(-1)?.seq ?? Math.max(row.snapshot_seq, this.stmt.lastUpdateSeq.get(id)?.seq ?? 0)
       return { status: 'updates', updates, lastSeq }
+    })()
+  }
+
+  async lastSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+    this.appends.flush()
+    return this.db.transaction(() => {
+      const seqs = new Map<string, number>()
+      for (const id of ids) {
+        const row = this.stmt.lastSeq.get(id)
+        if (row) seqs.set(id, row.seq)
+      }
+      return seqs
     })()
   }
 

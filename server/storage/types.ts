@@ -73,6 +73,13 @@ export interface DocStore {
    * several writers, an older compaction can arrive late).
    */
   compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+  /**
+   * Each listed document's newest seq (what `load` would report as
+   * `lastSeq`), in one read; missing and deleted documents are left out.
+   * Several instances poll this for their loaded rooms, so a missed bus
+   * message is noticed even while the bus is down.
+   */
+  lastSeqs(ids: readonly string[]): Promise<Map<string, number>>
   setTitle(id: string, title: string): Promise<void>
   list(): Promise<DocMeta[]>
   meta(id: string): Promise<DocMeta | null>

@@ -168,6 +168,21 @@ export function storageContract(factory: StoreFactory): void {
       })
     })
 
+    it('lastSeqs reports each listed document\'s newest seq in one read, and leaves out missing and deleted ones', async () => {
+      const a = await store.appendMany('a', [update('1'), update('2')], 1)
+      const b = await store.append('b', update('3'), 2)
+      await store.append('gone', update('4'), 3)
+      await store.delete('gone')
+      // Compaction keeps the newest seq, even with no update left after the snapshot.
+      await store.compact('b', update('3'), b)
+      // Not awaited: lastSeqs must see appends requested before it.
+      const later = store.append('a', update('5'), 4)
+      const seqs = await store.lastSeqs(['a', 'b', 'gone', 'never'])
+      expect(seqs).toEqual(new Map([['a', await later], ['b', b]]))
+      expect(await later).toBeGreaterThan(a)
+      expect(await store.lastSeqs([])).toEqual(new Map())
+    })
+
     it('lists documents with titles, newest first', async () => {
       await store.append('old', update('x'), 1000)
       await store.append('new', update('y'), 2000)
