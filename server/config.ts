@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   STORAGE: z.enum(['sqlite', 'memory', 'postgres']).default('sqlite'),
   // Checked below, by hand: zod's message would print the password.
   DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL').optional(),
   SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNC_LEVELS).default('NORMAL'),
   COMPACT_AFTER_UPDATES: int(1, 10_000_000).default(500),
   ROOM_UNLOAD_DELAY_MS: int(0, 3_600_000).default(1000),
@@ -69,6 +70,8 @@ export interface ServerConfig {
   storage: 'sqlite' | 'memory' | 'postgres'
   /** PostgreSQL connection URL; set exactly when storage is 'postgres'. */
   databaseUrl: string | null
+  /** The bus between instances; null = one instance, no bus. Requires storage 'postgres'. */
+  redisUrl: string | null
   sqliteSynchronous: (typeof SQLITE_SYNC_LEVELS)[number]
   compactAfterUpdates: number
   roomUnloadDelayMs: number
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.DATA_DIR),
     storage: e.STORAGE,
     databaseUrl: databaseUrl(e.STORAGE, e.DATABASE_URL),
+    redisUrl: redisUrl(e.STORAGE, e.REDIS_URL),
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     roomUnloadDelayMs: e.ROOM_UNLOAD_DELAY_MS,
@@ -172,6 +176,14 @@ function databaseUrl(storage: ServerConfig['storage'], url: string | undefined):
   if (!url) throw new ConfigError('STORAGE=postgres needs DATABASE_URL, like postgres://user:password@host:5432/dbname')
   const problem = postgresUrlProblem(url)
   if (problem) throw new ConfigError(`DATABASE_URL ${problem}`)
+  return url
+}
+
+function redisUrl(storage: ServerConfig['storage'], url: string | undefined): string | null {
+  if (!url) return null
+  // Instances on their own SQLite (or memory) files would each keep a
+  // different document; the bus only relays, the shared store is the truth.
+  if (storage !== 'postgres') throw new ConfigError(`REDIS_URL is set but STORAGE is ${storage}: several instances need a shared store, so set STORAGE=postgres and DATABASE_URL.`)
   return url
 }
 

@@ -4,12 +4,15 @@ import type { DocStore } from './storage/types.ts'
 import type { RoomRegistry } from './collab/registry.ts'
 import type { AiJobs } from './ai/jobs.ts'
 import type { AccessControl } from './auth/access.ts'
+import type { Bus } from './bus/types.ts'
 
 /** What the HTTP routes of one server share. Built once in `createServer`. */
 export interface ServerContext {
   config: ServerConfig
   log: Logger
   store: DocStore
+  /** The bus between instances, or null for a single instance. */
+  bus: Bus | null
   registry: RoomRegistry
   ai: AiJobs | null
   access: AccessControl

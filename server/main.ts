@@ -7,6 +7,7 @@ import { createLogger } from './log.ts'
 import { createServer } from './server.ts'
 import { describeDatabase } from './storage/postgresUrl.ts'
 import { openStore, StorageUnavailableError } from './storage/index.ts'
+import { connectRedisBus, redactUrl, type Bus } from './bus/index.ts'
 
 async function main(): Promise<void> {
   let config
@@ -30,9 +31,20 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const server = createServer(config, { log, store })
+  let bus: Bus | undefined
+  if (config.redisUrl) {
+    try {
+      bus = await connectRedisBus({ url: config.redisUrl, logger: log })
+    } catch (err) {
+      // Its message names the host, never the password.
+      process.stderr.write(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')}\n`)
+      await store.close().catch(() => {})
+      process.exit(1)
+    }
+  }
+  const server = createServer(config, { log, store, ...(bus && { bus }) })
   const { url } = await server.listen()
-  log.info(`listening on ${url} (data in ${dataPlace(config)})`)
+  log.info(`listening on ${url} (data in ${dataPlace(config)}${config.redisUrl ? `; bus: Redis at ${redactUrl(config.redisUrl)}` : ''})`)
   log.info(config.ai.provider ? `AI: model ${config.ai.provider.model}${config.ai.provider.baseURL ? ` at ${config.ai.provider.baseURL}` : ''}` : 'AI: not configured (set AI_MODEL and OPENAI_API_KEY to enable)')
   if (!config.authSecret) {
     log.warn(

@@ -19,6 +19,9 @@ import { createApp } from './http/app.ts'
 import type { ServerContext } from './context.ts'
 import { AccessControl } from './auth/access.ts'
 import { clientIpOf, upgradeAuthorizer } from './auth/upgrade.ts'
+import type { Bus } from './bus/types.ts'
+import { Cluster, type ClusterTimings } from './collab/cluster.ts'
+import { Peers } from './collab/peers.ts'
 
 export interface CollabServer {
   readonly app: Hono
@@ -33,11 +36,20 @@ export interface CreateServerOptions {
   log?: Logger
   /** Use this store instead of the one the config names (tests). */
   store?: DocStore
+  /**
+   * The bus to the other instances serving the same store (main.ts connects
+   * it from REDIS_URL; tests pass a memory hub's). The server closes it.
+   */
+  bus?: Bus
+  /** Cluster timers (tests shorten them). */
+  clusterTimings?: Partial<ClusterTimings>
 }
 
 export function createServer(config: ServerConfig, options: CreateServerOptions = {}): CollabServer {
   const log = options.log ?? createLogger(config.logLevel)
   const store = options.store ?? createStore(config, log)
+  const bus = options.bus ?? null
+  const peers = bus ? new Peers() : null
   const registry = new RoomRegistry({
     store,
     log,
@@ -45,7 +57,9 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     maxBufferedBytes: config.maxBufferedBytes,
     maxDocBytes: config.maxDocBytes,
     unloadDelayMs: config.roomUnloadDelayMs,
+    ...(bus && peers && { bus: { bus, peers } }),
   })
+  const cluster = bus && peers ? new Cluster({ bus, peers, registry, store, log, ...(options.clusterTimings && { timings: options.clusterTimings }) }) : null
   const ai = new AiJobs({
     config: config.ai,
     registry,
@@ -54,7 +68,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     notConfiguredMessage: AI_NOT_CONFIGURED_MESSAGE,
   })
   const access = new AccessControl(config.authSecret, store, config.allowedOrigins)
-  const context: ServerContext = { config, log, store, registry, ai, access, revokeLive: (jti) => edge.revokeToken(jti) }
+  const context: ServerContext = { config, log, store, bus, registry, ai, access, revokeLive: (jti) => edge.revokeToken(jti) }
   const app = createApp(context)
   const edge = new WsEdge({
     registry,
@@ -93,6 +107,9 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
         await registry.shutdown(CloseCode.GoingAway)
         http?.closeAllConnections?.()
         await httpClosed
+        // After the rooms: their last writes and carets' removals are published.
+        cluster?.close()
+        await bus?.close()
         await store.close()
       })()
       return closing

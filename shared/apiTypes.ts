@@ -22,6 +22,8 @@ export interface HealthResponse {
   rooms: number
   connections: number
   storage: { ok: boolean; lastError: string | null; pendingWrites: number }
+  /** The bus between instances: 'none' for a single instance. While it is down this instance still serves and stores. */
+  bus: 'up' | 'down' | 'none'
   ai: { configured: boolean; runningJobs: number; message?: string }
 }
 

@@ -86,7 +86,7 @@ function checked(payload: Uint8Array, decode: (bytes: Uint8Array) => unknown, wh
 }
 
 /** Awareness update layout: count, then (clientId, clock, JSON state) per entry. */
-function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
   const d = decoding.createDecoder(update)
   const count = decoding.readVarUint(d)
   const entries: AwarenessEntry[] = []

@@ -11,9 +11,17 @@ export type AiOrigin = { readonly kind: 'ai'; readonly jobId: string }
 /** Applying stored state while loading: never persisted again or broadcast. */
 export type LoadOrigin = { readonly kind: 'load' }
 
-export type TxOrigin = ConnectionOrigin | AiOrigin | LoadOrigin
+/**
+ * Updates another instance stored and published (or that gap repair read
+ * back from the store): broadcast to this room's connections, but never
+ * stored again and never published again.
+ */
+export type RemoteOrigin = { readonly kind: 'remote' }
+
+export type TxOrigin = ConnectionOrigin | AiOrigin | LoadOrigin | RemoteOrigin
 
 export const LOAD_ORIGIN: LoadOrigin = Object.freeze({ kind: 'load' })
+export const REMOTE_ORIGIN: RemoteOrigin = Object.freeze({ kind: 'remote' })
 
 export function isTxOrigin(o: unknown): o is TxOrigin {
   return typeof o === 'object' && o !== null && 'kind' in o

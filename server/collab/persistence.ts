@@ -22,6 +22,20 @@ export interface PersistenceOptions {
   /** Returns the full document state for a snapshot. */
   snapshot: () => Uint8Array
   onHealthChange?: (failing: boolean, error: Error | null) => void
+  /**
+   * A batch is stored under seqs `firstSeq, firstSeq + 1, ...` (the room
+   * publishes it to the other instances). Only meaningful for a store whose
+   * seqs are contiguous per document (PostgreSQL), which several instances
+   * require.
+   */
+  onStored?: (firstSeq: number, updates: Uint8Array[]) => void
+  /**
+   * How far a snapshot taken now may claim to cover. Alone, everything up to
+   * our last stored seq is in the document; with other writers, only the
+   * seqs this instance has applied (its watermark), or compaction would
+   * fold away updates it never saw.
+   */
+  compactUpto?: () => number
   retryBaseMs?: number
   retryMaxMs?: number
 }
@@ -121,6 +135,7 @@ export class RoomPersistence {
         return
       }
       this.queue.splice(0, batch.length)
+      if (this.opts.onStored) this.opts.onStored(this.lastSeq - batch.length + 1, batch.map((p) => p.update))
       // Updates, not batches: the log grows by one row per update.
       this.sinceCompaction += batch.length
       this.storedCount += batch.length
@@ -174,7 +189,7 @@ export class RoomPersistence {
     if (this.sinceCompaction === 0 || this.failing) return
     // Everything up to lastSeq is already applied to the doc, so the
     // snapshot covers it; later appends stay in the log.
-    const upto = this.lastSeq
+    const upto = this.opts.compactUpto?.() ?? this.lastSeq
     const counted = this.sinceCompaction
     try {
       await this.opts.store.compact(this.opts.docId, this.opts.snapshot(), upto)

@@ -9,6 +9,7 @@ import type { CloseCodeValue } from '../../shared/closeCodes.ts'
 import { Room } from './room.ts'
 import type { Connection } from './connection.ts'
 import type { RoomSocket } from './socket.ts'
+import type { BusLink } from './roomBus.ts'
 
 export interface RegistryOptions {
   store: DocStore
@@ -18,6 +19,8 @@ export interface RegistryOptions {
   maxDocBytes: number
   /** Keep an idle room this long in case someone comes back (0 = unload at once). */
   unloadDelayMs: number
+  /** Several instances: every room links to the others over this bus. */
+  bus?: BusLink
 }
 
 export class RoomRegistry {
@@ -61,6 +64,11 @@ export class RoomRegistry {
       const room = await this.acquireLazy(docId)
       if (!room.closed) return { room, connection: room.join(socket, options) }
     }
+  }
+
+  /** The rooms in memory now (not those still loading). */
+  loaded(): IterableIterator<Room> {
+    return this.rooms.values()
   }
 
   get(docId: string): Room | undefined {
@@ -129,6 +137,7 @@ export class RoomRegistry {
       maxBufferedBytes: this.opts.maxBufferedBytes,
       maxDocBytes: this.opts.maxDocBytes,
       onIdle: (r) => this.scheduleUnload(r),
+      ...(this.opts.bus && { bus: this.opts.bus }),
       onStorageHealth: (r, failing) => {
         if (failing) this.failingRooms.add(r.docId)
         else this.failingRooms.delete(r.docId)

@@ -19,11 +19,10 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
-import { SERVER_CLIENT_ID_LIMIT } from '../../shared/copies.ts'
 import type { DocStore } from '../storage/types.ts'
 import type { Logger } from '../log.ts'
 import { Connection, type ConnectionOptions } from './connection.ts'
-import { LOAD_ORIGIN, isTxOrigin, type TxOrigin } from './origins.ts'
+import { LOAD_ORIGIN, REMOTE_ORIGIN, isTxOrigin, type TxOrigin } from './origins.ts'
 import { RoomPersistence } from './persistence.ts'
 import { decodeMessage, parseAwarenessState, type AwarenessEntry, ProtocolError, type IncomingMessage } from './messages.ts'
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncStep2FromUpdate, encodeUpdate } from '../../shared/collabWire.ts'
@@ -33,6 +32,8 @@ import { mergeMany } from './mergeUpdates.ts'
 import { SharedFrame } from './sharedFrame.ts'
 import { AwarenessBroadcast } from './awarenessBroadcast.ts'
 import { StoredAnswers } from './storedAnswers.ts'
+import { RoomBus, type BusLink, type RoomBusTarget } from './roomBus.ts'
+import { clientsIn, pickServerClientId } from './serverClientId.ts'
 
 export interface RoomOptions {
   docId: string
@@ -45,6 +46,8 @@ export interface RoomOptions {
   /** Called when the room has no connections and no leases left. */
   onIdle: (room: Room) => void
   onStorageHealth?: (room: Room, failing: boolean) => void
+  /** Other instances serve this document too (several instances on PostgreSQL). */
+  bus?: BusLink
 }
 
 /**
@@ -58,7 +61,7 @@ export class DocumentDeletedError extends Error {
   override name = 'DocumentDeletedError'
 }
 
-export class Room {
+export class Room implements RoomBusTarget {
   readonly doc: Y.Doc
   readonly fragment: Y.XmlFragment
   readonly awareness: awarenessProtocol.Awareness
@@ -80,15 +83,17 @@ export class Room {
   private readonly answers: StoredAnswers
   closed = false
 
-  private constructor(readonly opts: RoomOptions) {
+  private constructor(
+    readonly opts: RoomOptions,
+    /** The link to the other instances, or null for a single instance. */
+    readonly busLink: RoomBus | null,
+  ) {
     // guid: the default is a fresh uuid (33 getRandomValues calls per room);
     // a server doc has no subdocuments, so its guid is never used.
     this.doc = new Y.Doc({ gc: true, guid: opts.docId })
-    // A small client id: YATA orders concurrent inserts at the same position
-    // by client id, lowest first, and browsers pick random 32-bit ids. So the
-    // server's (the AI's) text wins the left side and a human typing at the
-    // AI's insertion point lands after it instead of splitting it.
-    this.doc.clientID = 1 + Math.floor(Math.random() * (SERVER_CLIENT_ID_LIMIT - 2))
+    // Small, so the AI's text wins the left side of concurrent inserts; with
+    // other instances, load() picks again among the ids nobody used yet.
+    this.doc.clientID = pickServerClientId()
     this.fragment = this.doc.getXmlFragment(DOC_FIELD)
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server is not a participant; only AI jobs publish states.
@@ -105,6 +110,7 @@ export class Room {
         return snap
       },
       onHealthChange: (failing) => opts.onStorageHealth?.(this, failing),
+      ...(busLink && { onStored: (firstSeq, updates) => busLink.stored(firstSeq, updates), compactUpto: () => busLink.watermark }),
     })
     this.answers = new StoredAnswers(this.persistence)
     this.doc.on('update', this.onDocUpdate)
@@ -118,9 +124,18 @@ export class Room {
 
   /** Load from storage. Throws `DocumentDeletedError` for a deleted id. */
   static async load(opts: RoomOptions): Promise<Room> {
-    const result = await opts.store.load(opts.docId)
-    if (result.status === 'deleted') throw new DocumentDeletedError(opts.docId)
-    const room = new Room(opts)
+    // Subscribed (and live) before the read, so nothing stored after the
+    // read can be missed (see RoomBus).
+    const busLink = opts.bus ? await RoomBus.open(opts.docId, opts.bus, opts.store, opts.log) : null
+    const result = await opts.store.load(opts.docId).catch((err: unknown) => {
+      busLink?.close()
+      throw err
+    })
+    if (result.status === 'deleted') {
+      busLink?.close()
+      throw new DocumentDeletedError(opts.docId)
+    }
+    const room = new Room(opts, busLink)
     if (result.status === 'found') {
       const { snapshot, updates, lastSeq } = result.doc
       const parts = snapshot ? [snapshot, ...updates] : updates
@@ -128,6 +143,10 @@ export class Room {
       room.sizeBytes = parts.reduce((n, p) => n + p.byteLength, 0)
       // One merged update applies far faster than thousands of small ones.
       if (parts.length > 0) room.unhydrated = mergeMany(parts)
+      if (busLink) {
+        const used = clientsIn(room.unhydrated)
+        room.doc.clientID = pickServerClientId((id) => used.has(id))
+      }
       if (room.sizeBytes < LAZY_APPLY_BYTES) room.hydrate()
       else {
         // Give the clients that triggered the load a moment to send their
@@ -136,7 +155,35 @@ export class Room {
         room.hydrateTimer.unref()
       }
     }
+    busLink?.attach(room, result.status === 'found' ? result.doc.lastSeq : 0)
     return room
+  }
+
+  /**
+   * Apply an update another instance stored. If it carries items under our
+   * own client id, another room of this document picked the same id: take
+   * a fresh one before we write under it (see serverClientId.ts).
+   */
+  applyRemote(update: Uint8Array): void {
+    if (this.doc.isDestroyed) return
+    this.hydrate()
+    const own = this.doc.clientID
+    const before = Y.getState(this.doc.store, own)
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+    } catch (err) {
+      // Stored by another instance, so validated there; a bad one must not stop the others.
+      this.opts.log.warn(`could not apply a remote update to ${this.docId}`, (err as Error).message)
+      return
+    }
+    if (Y.getState(this.doc.store, own) !== before) {
+      this.doc.clientID = pickServerClientId((id) => this.doc.store.clients.has(id))
+      this.opts.log.warn(`server client id ${own} of ${this.docId} is used by another instance; now ${this.doc.clientID}`)
+    }
+  }
+
+  ownsAwareness(clientId: number): boolean {
+    return this.awarenessOwners.has(clientId)
   }
 
   get hydrated(): boolean {
@@ -282,6 +329,8 @@ export class Room {
   /** Free memory without storing (the document was deleted). */
   destroy(): void {
     this.closed = true
+    // First: it publishes the removals of our clients' carets.
+    this.busLink?.close()
     if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
     this.fullState = null
     if (this.titleTimer) clearTimeout(this.titleTimer)
@@ -369,6 +418,14 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (isTxOrigin(origin) && origin.kind === 'load') return
+    if (origin === REMOTE_ORIGIN) {
+      // Stored by the instance that published it: relay only.
+      this.sizeBytes += update.byteLength
+      this.fullState = null
+      const frame = new SharedFrame(encodeUpdate(update))
+      for (const c of this.connections) c.sendShared(frame)
+      return
+    }
     // Everything else is stored and broadcast: client and AI changes, and an
     // AI job's discard, whose origin is the job's Y.UndoManager.
     const sender = isTxOrigin(origin) && origin.kind === 'connection' ? origin.connection : null

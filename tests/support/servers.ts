@@ -6,8 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { loadConfig } from '../../server/config.ts'
-import { createServer, type CollabServer } from '../../server/server.ts'
-import type { DocStore } from '../../server/storage/types.ts'
+import { createServer, type CollabServer, type CreateServerOptions } from '../../server/server.ts'
 import { tempDir } from './tempDir.ts'
 
 export { tempDir } from './tempDir.ts'
@@ -21,10 +20,10 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: { store?: DocStore } = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, opts: Pick<CreateServerOptions, 'store' | 'bus' | 'clusterTimings'> = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? tempDir()
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ROOM_UNLOAD_DELAY_MS: '50', ...env })
-  const server = createServer(config, opts.store ? { store: opts.store } : {})
+  const server = createServer(config, opts)
   const { port, url } = await server.listen()
   return { server, url, wsUrl: `ws://127.0.0.1:${port}/api/collab`, port, dataDir, close: () => server.close() }
 }

@@ -1,0 +1,80 @@
+/**
+ * Several in-process server instances on one PostgreSQL database, each with
+ * its own bus (a memory hub's member, or a real Redis client, optionally
+ * behind the fault injector), and y-websocket clients spread over them.
+ * Shared by the scale tests so each file states only what it checks.
+ */
+import * as Y from 'yjs'
+import type { Bus } from '../../server/bus/types.ts'
+import type { ClusterTimings } from '../../server/collab/cluster.ts'
+import { DOC_FIELD } from '../../shared/editorSchema.ts'
+import { connectSynced, type TestClient } from '../support/clients.ts'
+import { startServer, type TestServer } from '../support/servers.ts'
+import { rng } from '../support/wait.ts'
+
+export async function startInstances(count: number, databaseUrl: string, makeBus: (i: number) => Bus | Promise<Bus>, clusterTimings?: Partial<ClusterTimings>): Promise<TestServer[]> {
+  const buses = await Promise.all(Array.from({ length: count }, (_, i) => makeBus(i)))
+  return Promise.all(buses.map((bus) => startServer({ STORAGE: 'postgres', DATABASE_URL: databaseUrl }, { bus, ...(clusterTimings && { clusterTimings }) })))
+}
+
+/** `count` clients of `docId`, client i on instance i mod n. */
+export function connectSpread(servers: TestServer[], docId: string, count: number): Promise<TestClient[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => connectSynced(servers[i % servers.length]!.wsUrl, docId)))
+}
+
+/**
+ * One random edit, as a person would make it: type a word somewhere, delete
+ * a few characters, or start a new paragraph. Returns the word typed (or
+ * null), so a test can check that every typed word survived.
+ */
+export function randomEdit(doc: Y.Doc, random: () => number, word: string, insertOnly = false): void {
+  const frag = doc.getXmlFragment(DOC_FIELD)
+  doc.transact(() => {
+    if (frag.length === 0 || (random() < 0.15 && !insertOnly)) {
+      const p = new Y.XmlElement('paragraph')
+      p.insert(0, [new Y.XmlText(`${word} `)])
+      frag.insert(Math.floor(random() * (frag.length + 1)), [p])
+      return
+    }
+    const p = frag.get(Math.floor(random() * frag.length)) as Y.XmlElement
+    const t = p.get(0) as Y.XmlText
+    if (!insertOnly && random() < 0.3 && t.length > 4) {
+      t.delete(Math.floor(random() * (t.length - 3)), 1 + Math.floor(random() * 3))
+      return
+    }
+    // At a word boundary, so an insert never splits another's word.
+    const text = t.toString()
+    const spaces = [0, ...[...text.matchAll(/ /g)].map((m) => m.index! + 1)]
+    t.insert(spaces[Math.floor(random() * spaces.length)]!, `${word} `)
+  })
+}
+
+/** Every client edits `rounds` times, concurrently, with short random pauses. */
+export async function editConcurrently(clients: TestClient[], rounds: number, seed: number, opts: { insertOnly?: boolean; pauseMs?: number; tag?: string } = {}): Promise<string[]> {
+  const random = rng(seed)
+  const words: string[] = []
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, c] of clients.entries()) {
+      const word = `${opts.tag ?? 'w'}${i}x${r}`
+      words.push(word)
+      randomEdit(c.doc, random, word, opts.insertOnly)
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * (opts.pauseMs ?? 20))))
+  }
+  return words
+}
+
+/** Every client, and every instance's room, holds the same document. */
+export function converged(clients: TestClient[], servers: TestServer[], docId: string): boolean {
+  const sv = Y.encodeStateVector(clients[0]!.doc).toString()
+  const text = clients[0]!.text()
+  if (!clients.every((c) => c.text() === text && Y.encodeStateVector(c.doc).toString() === sv)) return false
+  return servers.every((s) => {
+    const room = s.server.context.registry.get(docId)
+    return !room || Y.encodeStateVector(room.doc).toString() === sv
+  })
+}
+
+export function describeDivergence(clients: TestClient[]): string {
+  return clients.map((c, i) => `client ${i}: ${c.text().length} chars, sv ${Y.encodeStateVector(c.doc).length}B`).join('; ')
+}
