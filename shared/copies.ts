@@ -1,25 +1,34 @@
 /**
- * Copies that editors make of text, found so the text keeps its history:
- * an AI job keeps its text (its mark and its Discard cover the copies), and
- * Yjs's undo, on the server's Discard and in every editor, finds its way to
- * the copies.
+ * Copies that a person's editor makes of an AI job's text, found so the job
+ * keeps them: its pending mark and its Discard cover the copies too.
  *
  * Yjs has no move. When someone presses Enter inside a paragraph the AI
- * wrote, turns it into a heading or wraps it in a list, y-prosemirror
- * deletes the AI's characters (or its whole element) and inserts the same
- * text again, as that person's new items, in the same transaction. Without
- * this, that text would stop being the AI's: unmarked, and left behind by
- * Discard.
+ * wrote, turns it into a heading or wraps it in a list or a quote,
+ * y-prosemirror deletes the AI's characters (or its whole element) and
+ * inserts the same text again, as that person's new items, in the same
+ * transaction. Without this, that text would stop being the AI's: unmarked,
+ * and left behind by Discard.
  *
- * The rule: within one transaction from a connection, a run of newly
- * inserted characters (in one text node, in document order) that equals a
- * run of characters the same transaction deleted is a copy, and each copied
+ * The rule: within one transaction from a person, a run of newly inserted
+ * characters (in one text node, in document order) that equals a run of
+ * characters the same transaction deleted is a copy, and each copied
  * character takes the authorship of the one it copies: copies of the job's
  * characters become the job's, copies of a person's characters stay theirs.
- * A person's own new words never equal what they deleted except when it is
- * a copy, so short runs (a retyped letter) must match a deleted run whole.
- * New elements whose visible content is all adopted are adopted as well, so
- * Discard does not leave an empty heading or list item behind.
+ * A shorter copy counts only when what it leaves out of the deleted run is
+ * not the job's (a heading shortcut drops the person's "# "); so replacing
+ * the AI's "Sales were flat in March." with one's own "March" adopts
+ * nothing. New blocks that hold nothing but adopted text (and empty leaves
+ * such as a hard break or a rule, which have no text to compare) are
+ * adopted as well, so Discard leaves no empty heading, list or quote.
+ *
+ * Matching costs time linear in the transaction's size (whole runs are
+ * looked up by their text); the partial matches are tried only for a
+ * transaction with a few runs, as a re-shape has.
+ *
+ * What this does not do: undo cannot follow a re-shaped block. Words a
+ * rewrite took out of a block that someone then re-shaped (before the
+ * rewrite was resolved) cannot be put back by Discard, because the block
+ * they were in is gone (see the README).
  */
 import * as Y from 'yjs'
 import { deleteSetFromRanges, type ItemRanges } from './itemRanges.ts'
@@ -31,12 +40,8 @@ import { deleteSetFromRanges, type ItemRanges } from './itemRanges.ts'
  */
 export const SERVER_CLIENT_ID_LIMIT = 0x10000
 
-export function isServerClient(client: number): boolean {
-  return client < SERVER_CLIENT_ID_LIMIT
-}
-
-/** Shorter inserted runs are adopted only when they equal a whole deleted run. */
-const MIN_PARTIAL_MATCH = 4
+/** Partial matches are tried only when sources × copies stays under this. */
+const PARTIAL_MATCH_BUDGET = 400
 
 interface Char {
   ch: string
@@ -44,15 +49,21 @@ interface Char {
   clock: number
 }
 
+interface Run {
+  chars: Char[]
+  text: string
+}
+
 /**
  * Runs of characters of `members`, per parent text node, in document order.
  * A run goes on across what is invisible (format markers, characters deleted
  * before) and ends at anything visible that is not a member.
  */
-function runsOf(members: ReadonlySet<Y.Item>): Char[][] {
+function runsOf(members: ReadonlySet<Y.Item>): Run[] {
   const parents = new Set<Y.AbstractType<unknown>>()
   for (const item of members) if (item.content instanceof Y.ContentString && item.parent instanceof Y.AbstractType) parents.add(item.parent)
-  const runs: Char[][] = []
+  const runs: Run[] = []
+  const finish = (chars: Char[]) => runs.push({ chars, text: chars.map((c) => c.ch).join('') })
   for (const parent of parents) {
     let run: Char[] = []
     for (let item = parent._start; item !== null; item = item.right) {
@@ -61,11 +72,11 @@ function runsOf(members: ReadonlySet<Y.Item>): Char[][] {
         const str = item.content.str
         for (let i = 0; i < str.length; i++) run.push({ ch: str[i] as string, client: item.id.client, clock: item.id.clock + i })
       } else if (item.countable && !item.deleted && run.length > 0) {
-        runs.push(run)
+        finish(run)
         run = []
       }
     }
-    if (run.length > 0) runs.push(run)
+    if (run.length > 0) finish(run)
   }
   return runs
 }
@@ -92,7 +103,10 @@ function deletedItems(tr: Y.Transaction): Y.Item[] {
 
 function insertedItems(tr: Y.Transaction): Y.Item[] {
   const out: Y.Item[] = []
-  for (const [client, end] of tr.afterState) out.push(...itemsIn(tr.doc.store, client, tr.beforeState.get(client) ?? 0, end))
+  for (const [client, end] of tr.afterState) {
+    const start = tr.beforeState.get(client) ?? 0
+    if (end > start) out.push(...itemsIn(tr.doc.store, client, start, end))
+  }
   return out
 }
 
@@ -104,187 +118,102 @@ function add(ranges: Map<number, number[]>, client: number, clock: number, len: 
   ranges.set(client, flat)
 }
 
-/** A run of new characters and the deleted characters it copies, aligned. */
-interface CopyPair {
-  source: Char[]
-  copy: Char[]
-}
-
-interface Copies {
-  pairs: CopyPair[]
-  deleted: ReadonlySet<Y.Item>
-  inserted: ReadonlySet<Y.Item>
-}
-
-/** What `tr` copied: runs it inserted that equal runs it deleted. Null when it copied nothing. */
-function copiesIn(tr: Y.Transaction): Copies | null {
-  const deletedList = deletedItems(tr)
-  // A copy needs both: a transaction that only types or only deletes is the common case.
-  if (!deletedList.some((item) => item.content instanceof Y.ContentString || item.content instanceof Y.ContentType)) return null
-  const insertedList = insertedItems(tr).filter((item) => !item.deleted)
-  if (!insertedList.some((item) => item.content instanceof Y.ContentString)) return null
-  const deleted = new Set(deletedList)
-  const inserted = new Set(insertedList)
-  const sources = runsOf(deleted)
-  const pairs: CopyPair[] = []
-  for (const copy of runsOf(inserted)) {
-    const text = copy.map((c) => c.ch).join('')
-    for (const source of sources) {
-      const sourceText = source.map((c) => c.ch).join('')
-      const at = text === sourceText ? 0 : text.length >= MIN_PARTIAL_MATCH && text.length < sourceText.length ? sourceText.indexOf(text) : -1
-      if (at < 0) continue
-      pairs.push({ source: source.slice(at, at + copy.length), copy })
-      break
-    }
-  }
-  return pairs.length === 0 ? null : { pairs, deleted, inserted }
-}
+const key = (client: number, clock: number) => `${client}:${clock}`
 
 /**
  * The items of `tr` that copy the job's items (`isJobItem`), as ranges to
- * add to the job.
+ * add to the job. Cheap for the common transactions: typing (inserts only)
+ * and deleting (deletes only) return at once.
  */
 export function adoptedCopies(tr: Y.Transaction, isJobItem: (id: Y.ID) => boolean): ItemRanges {
-  return adoptFrom(copiesIn(tr), isJobItem)
-}
+  const deletedList = deletedItems(tr)
+  const isJobChar = (c: Char) => isJobItem(Y.createID(c.client, c.clock))
+  const hasJobText = (item: Y.Item) => {
+    if (!(item.content instanceof Y.ContentString)) return false
+    for (let i = 0; i < item.length; i++) if (isJobItem(Y.createID(item.id.client, item.id.clock + i))) return true
+    return false
+  }
+  if (!deletedList.some(hasJobText)) return []
+  const insertedList = insertedItems(tr).filter((item) => !item.deleted)
+  if (!insertedList.some((item) => item.content instanceof Y.ContentString)) return []
+  const inserted = new Set(insertedList)
+  const sources = runsOf(new Set(deletedList))
+  const copies = runsOf(inserted)
+  const byText = new Map<string, Run>()
+  for (const source of sources) if (!byText.has(source.text)) byText.set(source.text, source)
+  const partial = sources.length * copies.length <= PARTIAL_MATCH_BUDGET
 
-function adoptFrom(found: Copies | null, isJobItem: (id: Y.ID) => boolean): ItemRanges {
-  if (found === null) return []
   const adopted = new Map<number, number[]>()
   const adoptedIds = new Set<string>()
-  for (const { source, copy } of found.pairs) {
-    copy.forEach((c, i) => {
-      const from = source[i] as Char
-      if (!isJobItem(Y.createID(from.client, from.clock))) return
+  const adoptRun = (copy: Run, source: Char[]) => {
+    copy.chars.forEach((c, i) => {
+      if (!isJobChar(source[i] as Char)) return
       add(adopted, c.client, c.clock, 1)
-      adoptedIds.add(`${c.client}:${c.clock}`)
+      adoptedIds.add(key(c.client, c.clock))
     })
   }
+  for (const copy of copies) {
+    const whole = byText.get(copy.text)
+    if (whole !== undefined) {
+      adoptRun(copy, whole.chars)
+      continue
+    }
+    if (!partial) continue
+    for (const source of sources) {
+      const at = source.text.indexOf(copy.text)
+      if (at < 0 || copy.text.length >= source.text.length) continue
+      // What the copy leaves out must be the person's own (markup they typed).
+      const dropped = [...source.chars.slice(0, at), ...source.chars.slice(at + copy.text.length)]
+      if (dropped.some(isJobChar)) continue
+      adoptRun(copy, source.chars.slice(at))
+      break
+    }
+  }
   if (adoptedIds.size === 0) return []
-  // New text nodes and blocks that hold nothing but adopted characters.
-  const allAdopted = (type: Y.AbstractType<unknown>): boolean => {
-    let any = false
+
+  // New blocks that hold nothing but adopted text, with the empty leaves in
+  // them (a hard break, a rule): adopted whole.
+  const leaves: Y.Item[] = []
+  const allAdopted = (type: Y.AbstractType<unknown>, found: Y.Item[]): boolean => {
+    let text = false
     for (let item = type._start; item !== null; item = item.right) {
       if (item.deleted || !item.countable) continue
       if (item.content instanceof Y.ContentString) {
-        for (let i = 0; i < item.length; i++) if (!adoptedIds.has(`${item.id.client}:${item.id.clock + i}`)) return false
-        any = true
-      } else if (item.content instanceof Y.ContentType) {
-        if (!found.inserted.has(item) || !allAdopted(item.content.type)) return false
-        any = true
+        for (let i = 0; i < item.length; i++) if (!adoptedIds.has(key(item.id.client, item.id.clock + i))) return false
+        text = true
+      } else if (item.content instanceof Y.ContentType && inserted.has(item)) {
+        const inner = item.content.type
+        if (inner._length === 0) found.push(item)
+        else if (allAdopted(inner, found)) {
+          found.push(item)
+          text = true
+        } else return false
       } else return false
     }
-    return any
+    return text
   }
-  for (const item of found.inserted) {
-    if (item.content instanceof Y.ContentType && allAdopted(item.content.type)) add(adopted, item.id.client, item.id.clock, 1)
+  for (const item of insertedList) {
+    if (!(item.content instanceof Y.ContentType)) continue
+    const found: Y.Item[] = []
+    if (allAdopted(item.content.type, found)) leaves.push(item, ...found)
+  }
+  for (const item of leaves) {
+    if (adoptedIds.has(key(item.id.client, item.id.clock))) continue
+    adoptedIds.add(key(item.id.client, item.id.clock))
+    add(adopted, item.id.client, item.id.clock, 1)
   }
   return [...adopted].map(([client, flat]) => [client, flat])
 }
 
 /**
- * Tells Yjs's undo where the copied text went, with the links it uses for
- * its own redone items (`Item.redone`): each copied character, and a text
- * node or block the copy replaced, point to their copies. Discard restoring
- * what a rewrite deleted then finds its way into the copy: words a rewrite
- * took from a paragraph someone has since split or turned into a heading
- * come back there instead of being lost with the old block.
- */
-function linkCopies(tr: Y.Transaction, found: Copies): void {
-  const link = (from: Y.Item | null, to: Y.Item | null): void => {
-    if (from === null || to === null || from.redone !== null || !found.deleted.has(from) || !found.inserted.has(to)) return
-    from.redone = to.id
-    keep(from)
-    keep(to)
-  }
-  for (const { source, copy } of found.pairs) {
-    // The containers: text node, then its block.
-    const first = charItem(tr, source[0] as Char)
-    const firstCopy = charItem(tr, copy[0] as Char)
-    const text = parentItem(first)
-    const copyText = parentItem(firstCopy)
-    link(text, copyText)
-    link(parentItem(text), parentItem(copyText))
-    // The characters, in pieces that are contiguous on both sides.
-    let i = 0
-    while (i < source.length) {
-      let j = i + 1
-      while (
-        j < source.length &&
-        (source[j] as Char).client === (source[i] as Char).client &&
-        (source[j] as Char).clock === (source[i] as Char).clock + (j - i) &&
-        (copy[j] as Char).client === (copy[i] as Char).client &&
-        (copy[j] as Char).clock === (copy[i] as Char).clock + (j - i)
-      )
-        j++
-      const from = source[i] as Char
-      const piece = Y.getItemCleanStart(tr, Y.createID(from.client, from.clock))
-      if (piece.length > j - i) Y.getItemCleanStart(tr, Y.createID(from.client, from.clock + (j - i)))
-      if (piece.redone === null && piece.deleted) {
-        piece.redone = Y.createID((copy[i] as Char).client, (copy[i] as Char).clock)
-        keep(piece)
-        keep(charItem(tr, copy[i] as Char))
-      }
-      i = j
-    }
-  }
-}
-
-/**
- * Never garbage-collect a linked item or its ancestors (Yjs's own keepItem
- * does the same for what an UndoManager may restore): a link into a
- * collected struct would leave the undo with nowhere to go.
- */
-function keep(item: Y.Item | null): void {
-  while (item !== null && !item.keep) {
-    item.keep = true
-    item = parentItem(item)
-  }
-}
-
-function charItem(tr: Y.Transaction, c: Char): Y.Item {
-  return Y.getItemCleanStart(tr, Y.createID(c.client, c.clock))
-}
-
-function parentItem(item: Y.Item | null): Y.Item | null {
-  const parent = item?.parent
-  return parent instanceof Y.AbstractType ? parent._item : null
-}
-
-/**
  * Adds the copies `tr` made of the job's items to the job's undo record (its
- * one stack item), and links every copy for the undo (see linkCopies).
- * Returns whether it adopted anything.
+ * one stack item). Returns whether it adopted anything.
  */
 export function adoptCopies(undo: Y.UndoManager, tr: Y.Transaction): boolean {
   const item = undo.undoStack[0]
   if (item === undefined) return false
-  const found = copiesIn(tr)
-  if (found === null) return false
-  linkCopies(tr, found)
-  const adopted = adoptFrom(found, (id) => Y.isDeleted(item.insertions, id))
+  const adopted = adoptedCopies(tr, (id) => Y.isDeleted(item.insertions, id))
   if (adopted.length === 0) return false
   item.insertions = Y.mergeDeleteSets([item.insertions, deleteSetFromRanges(adopted)])
   return true
-}
-
-/**
- * Links the copies every transaction of `doc` makes (see linkCopies), for
- * the editor's own undo stack and Undo after Accept. Returns a function that
- * stops.
- */
-export function trackCopies(doc: Y.Doc): () => void {
-  const onTransaction = (tr: Y.Transaction) => {
-    // The server's own writes (an AI job rewriting, a Discard) are not a
-    // person re-shaping text: a rewrite that repeats a phrase of the text it
-    // replaces must not link the old words to the new ones, or undoing it
-    // could not bring the old words back.
-    for (const [client, end] of tr.afterState) if (isServerClient(client) && end > (tr.beforeState.get(client) ?? 0)) return
-    // Undo and redo keep their own links (they re-create items as copies).
-    if (tr.origin instanceof Y.UndoManager) return
-    const found = copiesIn(tr)
-    if (found !== null) linkCopies(tr, found)
-  }
-  doc.on('afterTransaction', onTransaction)
-  return () => doc.off('afterTransaction', onTransaction)
 }

@@ -133,4 +133,61 @@ describe('adoptedCopies', () => {
       ),
     ).toEqual([])
   })
+
+  it("replacing the AI's sentence with one's own word that it contains adopts nothing", () => {
+    const s = setup('Sales were flat in March.')
+    expect(
+      adoptionOf(s, (bob) =>
+        bob.transact(() => {
+          textOf(bob, 1).delete(0, 25)
+          textOf(bob, 1).insert(0, 'March')
+        }),
+      ),
+    ).toEqual([])
+  })
+
+  it('a heading shortcut typed before short AI text ("# " dropped) still adopts the text', () => {
+    const s = setup('Hi')
+    // Bob typed "# " before the AI's "Hi"; the input rule re-creates the block as a heading.
+    textOf(s.bob, 1).insert(0, '# ')
+    Y.applyUpdate(s.ai, Y.encodeStateAsUpdate(s.bob))
+    const adopted = adoptionOf(s, (bob) =>
+      bob.transact(() => {
+        fragmentOf(bob).delete(1, 1)
+        const h = new Y.XmlElement('heading')
+        h.insert(0, [new Y.XmlText('Hi')])
+        fragmentOf(bob).insert(1, [h])
+      }),
+    )
+    const total = (adopted.find(([c]) => c === BOB)?.[1] ?? []).filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0)
+    expect(total).toBe(2 + 2)
+  })
+
+  it('wrapping AI blocks with a hard break and a rule in a quote adopts the quote and its leaves', () => {
+    const ai = docWith(AI_CLIENT, [para('Mine.')])
+    const p = new Y.XmlElement('paragraph')
+    p.insert(0, [new Y.XmlText('Line one'), new Y.XmlElement('hardBreak'), new Y.XmlText('line two')])
+    const hr = new Y.XmlElement('horizontalRule')
+    fragmentOf(ai).insert(1, [p, hr])
+    const jobItems = deleteSetFromRanges([[AI_CLIENT, [0, Y.getState(ai.store, AI_CLIENT)]]])
+    const bob = new Y.Doc()
+    bob.clientID = BOB
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(ai))
+    const s = { ai, bob, isJob: (id: Y.ID) => Y.isDeleted(jobItems, id) }
+    const adopted = adoptionOf(s, (b) =>
+      b.transact(() => {
+        fragmentOf(b).delete(1, 2)
+        const quote = new Y.XmlElement('blockquote')
+        const p2 = new Y.XmlElement('paragraph')
+        p2.insert(0, [new Y.XmlText('Line one'), new Y.XmlElement('hardBreak'), new Y.XmlText('line two')])
+        quote.insert(0, [p2, new Y.XmlElement('horizontalRule')])
+        fragmentOf(b).insert(1, [quote])
+      }),
+    )
+    // Everything Bob's transaction inserted is the job's: quote, paragraph,
+    // two text nodes, 16 characters, the hard break and the rule.
+    const inserted = Y.getState(bob.store, BOB)
+    const total = (adopted.find(([c]) => c === BOB)?.[1] ?? []).filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0)
+    expect(total).toBe(inserted)
+  })
 })

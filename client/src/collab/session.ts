@@ -6,7 +6,6 @@
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { trackCopies } from '../../../shared/copies.ts'
 import { ConnectionMonitor } from './connectionMonitor.ts'
 
 export interface CollabSession {
@@ -24,9 +23,6 @@ export function collabServerUrl(loc: Location = location): string {
 
 export function createCollabSession(docId: string, token: string | null): CollabSession {
   const ydoc = new Y.Doc()
-  // Undo (the editor's, and Undo after Accept) follows text that someone's
-  // editor re-created: a split, a new block type (shared/copies.ts).
-  const stopTrackingCopies = trackCopies(ydoc)
   // The local copy loads in parallel with the network; Yjs merges both.
   const persistence = new IndexeddbPersistence(docId, ydoc)
   const provider = new WebsocketProvider(collabServerUrl(), docId, ydoc, {
@@ -44,7 +40,6 @@ export function createCollabSession(docId: string, token: string | null): Collab
     persistence,
     connection,
     destroy: () => {
-      stopTrackingCopies()
       connection.destroy()
       provider.destroy()
       void persistence.destroy()
