@@ -98,6 +98,8 @@ export class RoomBus {
     if (this.closed) return
     for (let i = 0; i < updates.length; i++) this.tracker.add(firstSeq + i)
     this.publish({ type: 'update', firstSeq, updates })
+    // Our seq came after one we never heard of: a message was lost.
+    if (this.tracker.behind) this.scheduleRepair()
     if (this.quietTimer) clearTimeout(this.quietTimer)
     this.quietTimer = setTimeout(() => {
       this.quietTimer = null

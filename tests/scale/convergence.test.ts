@@ -58,7 +58,7 @@ for (const kind of buses) {
     const clients: TestClient[] = []
     const open = async () => {
       const url = await pg.createDatabase(`conv_${++databases}`)
-      servers = await startInstances(3, url, kind.make(), TIMINGS)
+      servers = await startInstances(3, url, kind.make(), { clusterTimings: TIMINGS })
     }
     afterEach(async () => {
       for (const c of clients.splice(0)) c.destroy()

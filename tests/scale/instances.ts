@@ -12,9 +12,25 @@ import { connectSynced, type TestClient } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/servers.ts'
 import { rng } from '../support/wait.ts'
 
-export async function startInstances(count: number, databaseUrl: string, makeBus: (i: number) => Bus | Promise<Bus>, clusterTimings?: Partial<ClusterTimings>): Promise<TestServer[]> {
+export interface InstanceOptions {
+  clusterTimings?: Partial<ClusterTimings>
+  env?: Record<string, string>
+}
+
+export async function startInstances(count: number, databaseUrl: string, makeBus: (i: number) => Bus | Promise<Bus>, opts: InstanceOptions = {}): Promise<TestServer[]> {
   const buses = await Promise.all(Array.from({ length: count }, (_, i) => makeBus(i)))
-  return Promise.all(buses.map((bus) => startServer({ STORAGE: 'postgres', DATABASE_URL: databaseUrl }, { bus, ...(clusterTimings && { clusterTimings }) })))
+  const env = { STORAGE: 'postgres', DATABASE_URL: databaseUrl, ...opts.env }
+  return Promise.all(buses.map((bus) => startServer(env, { bus, ...(opts.clusterTimings && { clusterTimings: opts.clusterTimings }) })))
+}
+
+/** The document as the store holds it now, built into a Y.Doc. */
+export async function storedDoc(server: TestServer, docId: string): Promise<Y.Doc> {
+  const loaded = await server.server.context.store.load(docId)
+  const doc = new Y.Doc()
+  if (loaded.status !== 'found') return doc
+  const { snapshot, updates } = loaded.doc
+  for (const u of snapshot ? [snapshot, ...updates] : updates) Y.applyUpdate(doc, u)
+  return doc
 }
 
 /** `count` clients of `docId`, client i on instance i mod n. */
