@@ -80,6 +80,24 @@ for (const kind of buses) {
       }
     })
 
+    it('an instance that loads the document while the others write misses nothing', async () => {
+      await open()
+      // Writers on instances 0 and 1 only; instance 2 loads and unloads the room meanwhile.
+      clients.push(...(await connectSpread(servers.slice(0, 2), 'midload', 4)))
+      const writing = editConcurrently(clients, 40, 5, { pauseMs: 25 })
+      for (let i = 0; i < 4; i++) {
+        const late = await connectSynced(servers[2]!.wsUrl, 'midload')
+        await new Promise((resolve) => setTimeout(resolve, 60))
+        late.destroy()
+        // ROOM_UNLOAD_DELAY_MS is 50 in tests: let the room go, so the next join loads it again.
+        await waitFor(() => !servers[2]!.server.context.registry.get('midload'), 'room unloaded on instance 2')
+      }
+      await writing
+      const last = await connectSynced(servers[2]!.wsUrl, 'midload')
+      clients.push(last)
+      await waitFor(() => converged(clients, servers, 'midload'), `convergence (${describeDivergence(clients)})`, 15_000)
+    })
+
     it('carets cross instances, leave with their client, and vanish when their instance dies', async () => {
       await open()
       clients.push(...(await connectSpread(servers, 'presence', 3)))
