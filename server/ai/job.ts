@@ -175,7 +175,8 @@ export class AiJob {
    * type, a list around it): the copies are the job's too (adoption.ts).
    */
   private readonly onTransaction = (tr: Y.Transaction): void => {
-    if (this.settled || !isTxOrigin(tr.origin) || tr.origin.kind !== 'connection') return
+    // People's edits, from this instance's connections or relayed from another instance.
+    if (this.settled || !isTxOrigin(tr.origin) || (tr.origin.kind !== 'connection' && tr.origin.kind !== 'remote')) return
     if (!adoptCopies(this.undo, tr)) return
     // Everyone's mark follows at once (while writing, the next caret move does it).
     if (!this.running) this.presence.finishWriting(this.insertedItems())
