@@ -18,4 +18,6 @@ export interface ServerContext {
   access: AccessControl
   /** Close live sockets opened with a revoked token; returns how many. */
   revokeLive: (jti: string) => number
+  /** The document was deleted from the store: close its sockets (4410) and unload it, on every instance. */
+  deleteLive: (docId: string) => void
 }

@@ -20,14 +20,22 @@ import type { ServerContext } from './context.ts'
 import { AccessControl } from './auth/access.ts'
 import { clientIpOf, upgradeAuthorizer } from './auth/upgrade.ts'
 import type { Bus } from './bus/types.ts'
-import { Cluster, type ClusterTimings } from './collab/cluster.ts'
+import { Cluster, CLUSTER_DEFAULTS, type ClusterTimings } from './collab/cluster.ts'
+import { ClusterRules } from './collab/clusterRules.ts'
+import { RemoteConnections } from './collab/remoteConnections.ts'
 import { Peers } from './collab/peers.ts'
+import type { AiEventStore } from './ai/events/index.ts'
 
 export interface CollabServer {
   readonly app: Hono
   readonly context: ServerContext
   /** Start listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<{ port: number; url: string }>
+  /**
+   * Before `close` on SIGTERM: take no new AI jobs (503) and let running
+   * ones finish, up to AI_DRAIN_TIMEOUT_MS; true when all ended in time.
+   */
+  drain(): Promise<boolean>
   /** Graceful shutdown: stop accepting, store every room, close sockets. */
   close(): Promise<void>
 }
@@ -41,6 +49,12 @@ export interface CreateServerOptions {
    * it from REDIS_URL; tests pass a memory hub's). The server closes it.
    */
   bus?: Bus
+  /**
+   * Where AI job events are shared with the other instances (main.ts
+   * connects it from REDIS_URL; tests may share a MemoryEventStore). Only
+   * used with a bus; the server closes it.
+   */
+  aiEvents?: AiEventStore
   /** Cluster timers (tests shorten them). */
   clusterTimings?: Partial<ClusterTimings>
 }
@@ -59,16 +73,34 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     unloadDelayMs: config.roomUnloadDelayMs,
     ...(bus && peers && { bus: { bus, peers } }),
   })
-  const cluster = bus && peers ? new Cluster({ bus, peers, registry, store, log, ...(options.clusterTimings && { timings: options.clusterTimings }) }) : null
+  const timings: ClusterTimings = { ...CLUSTER_DEFAULTS, ...options.clusterTimings }
+  const cluster = bus && peers ? new Cluster({ bus, peers, registry, store, log, timings }) : null
+  const remote = bus ? new RemoteConnections(timings.peerTimeoutMs) : null
   const ai = new AiJobs({
     config: config.ai,
     registry,
     log,
     model: config.ai.provider ? createModelClient(config.ai.provider) : null,
     notConfiguredMessage: AI_NOT_CONFIGURED_MESSAGE,
+    ...(bus && options.aiEvents && { shared: { store: options.aiEvents, bus, ...aiPeerTimings(options.clusterTimings) } }),
   })
   const access = new AccessControl(config.authSecret, store, config.allowedOrigins)
-  const context: ServerContext = { config, log, store, bus, registry, ai, access, revokeLive: (jti) => edge.revokeToken(jti) }
+  const context: ServerContext = {
+    config,
+    log,
+    store,
+    bus,
+    registry,
+    ai,
+    access,
+    revokeLive: (jti) => (rules ? rules.revoke(jti) : edge.revokeToken(jti)),
+    deleteLive: (docId) => (rules ? rules.deleted(docId) : dropDocument(docId)),
+  }
+  // Connected editors learn at once, and do not reconnect (4410).
+  const dropDocument = (docId: string): void => {
+    registry.evict(docId, CloseCode.DocumentDeleted)
+    ai.cancelDocument(docId)
+  }
   const app = createApp(context)
   const edge = new WsEdge({
     registry,
@@ -79,7 +111,9 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     maxConnectionsPerDoc: config.maxConnectionsPerDoc,
     clientIp: clientIpOf(config.trustProxy),
     authorize: upgradeAuthorizer(access),
+    ...(remote && { remoteConnections: (docId: string) => remote.count(docId), onDocCountChange: () => rules?.countsChanged() }),
   })
+  const rules = bus && remote ? new ClusterRules({ bus, store, registry, edge, remote, log, timings, onDeleted: (docId) => ai.cancelDocument(docId) }) : null
   let http: Server | null = null
   let closing: Promise<void> | null = null
 
@@ -97,6 +131,9 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
         http = server
       })
     },
+    drain() {
+      return ai.drain(config.ai.drainTimeoutMs)
+    },
     close() {
       closing ??= (async () => {
         edge.close()
@@ -109,10 +146,18 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
         await httpClosed
         // After the rooms: their last writes and carets' removals are published.
         cluster?.close()
+        rules?.close()
         await bus?.close()
+        await options.aiEvents?.close()
         await store.close()
       })()
       return closing
     },
   }
+}
+
+/** AI jobs tell a dead instance as the cluster does (the same heartbeats and timeout). */
+function aiPeerTimings(timings: Partial<ClusterTimings> = {}): { heartbeatMs: number; peerTimeoutMs: number } {
+  const { heartbeatMs, peerTimeoutMs } = { ...CLUSTER_DEFAULTS, ...timings }
+  return { heartbeatMs, peerTimeoutMs }
 }

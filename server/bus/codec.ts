@@ -17,7 +17,7 @@
  */
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import type { AiCommand, ControlMessage, DocMessage, InstanceId } from './types.ts'
+import type { AiCommand, ControlMessage, DocConnectionCount, DocMessage, InstanceId } from './types.ts'
 
 export const CODEC_VERSION = 1
 
@@ -34,6 +34,7 @@ export const ControlTag = {
   InstanceHeartbeat: 2,
   InstanceLeaving: 3,
   AiCommand: 4,
+  DocConnections: 5,
 } as const
 
 const AI_COMMANDS: readonly AiCommand[] = ['cancel', 'accept', 'discard']
@@ -97,6 +98,15 @@ export function encodeControlMessage(from: InstanceId, m: ControlMessage): Uint8
       encoding.writeVarUint(e, AI_COMMANDS.indexOf(m.command))
       return encoding.toUint8Array(e)
     }
+    case 'doc-connections': {
+      const e = header(from, ControlTag.DocConnections)
+      encoding.writeVarUint(e, m.counts.length)
+      for (const { docId, count } of m.counts) {
+        encoding.writeVarString(e, docId)
+        encoding.writeVarUint(e, count)
+      }
+      return encoding.toUint8Array(e)
+    }
   }
 }
 
@@ -138,6 +148,11 @@ export function decodeControlMessage(frame: Uint8Array): Decoded<ControlMessage>
         const jobId = decoding.readVarString(d)
         const command = AI_COMMANDS[decoding.readVarUint(d)]
         return command ? { type: 'ai-command', jobId, command } : null
+      }
+      case ControlTag.DocConnections: {
+        const counts: DocConnectionCount[] = []
+        for (let n = decoding.readVarUint(d); n > 0; n--) counts.push({ docId: decoding.readVarString(d), count: decoding.readVarUint(d) })
+        return { type: 'doc-connections', counts }
       }
       default:
         return null

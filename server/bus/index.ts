@@ -5,6 +5,7 @@ export type {
   BusStatus,
   BusStatusChange,
   ControlMessage,
+  DocConnectionCount,
   DocMessage,
   InstanceId,
   Subscription,

@@ -70,6 +70,17 @@ export type ControlMessage =
   | { type: 'instance-leaving' }
   /** A request for the instance running `jobId`; the others ignore it. */
   | { type: 'ai-command'; jobId: string; command: AiCommand }
+  /**
+   * The sender's open sockets per document (documents with none left out),
+   * the whole set each time: it replaces what the sender said before. For
+   * the cluster-wide per-document connection limit.
+   */
+  | { type: 'doc-connections'; counts: DocConnectionCount[] }
+
+export interface DocConnectionCount {
+  docId: string
+  count: number
+}
 
 export type BusStatus = 'up' | 'down'
 

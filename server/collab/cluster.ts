@@ -30,9 +30,11 @@ export interface ClusterTimings {
   peerTimeoutMs: number
   headsMs: number
   pollMs: number
+  /** ClusterRules: live tokens and loaded documents re-checked against the store (lost revocations and deletions). */
+  recheckMs: number
 }
 
-export const CLUSTER_DEFAULTS: ClusterTimings = { heartbeatMs: 2000, peerTimeoutMs: 10_000, headsMs: 5000, pollMs: 3000 }
+export const CLUSTER_DEFAULTS: ClusterTimings = { heartbeatMs: 2000, peerTimeoutMs: 10_000, headsMs: 5000, pollMs: 3000, recheckMs: 30_000 }
 
 export interface ClusterOptions {
   bus: Bus

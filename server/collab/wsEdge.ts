@@ -37,6 +37,10 @@ export interface WsEdgeOptions {
   clientIp: (req: IncomingMessage) => string
   /** Access check at the upgrade, before the document loads. */
   authorize?: (req: IncomingMessage, docId: string, url: URL) => UpgradeDecision | Promise<UpgradeDecision>
+  /** Several instances: the document's sockets on the others, counted against maxConnectionsPerDoc too. */
+  remoteConnections?: (docId: string) => number
+  /** A document's socket count here changed (the cluster tells the others soon). */
+  onDocCountChange?: () => void
 }
 
 /** Longest a timer can wait in Node (about 24.8 days). */
@@ -129,6 +133,16 @@ export class WsEdge {
     return sockets.size
   }
 
+  /** Open sockets per document on this instance. */
+  docCounts(): ReadonlyMap<string, number> {
+    return this.perDoc
+  }
+
+  /** The ids of the tokens that open sockets were admitted with. */
+  liveTokens(): string[] {
+    return [...this.byToken.keys()]
+  }
+
   /** Stop accepting upgrades and pinging; rooms are closed by the registry. */
   close(): void {
     this.accepting = false
@@ -177,6 +191,7 @@ export class WsEdge {
     if (s.admitted) {
       decrement(this.perIp, s.admitted.ip)
       decrement(this.perDoc, s.admitted.docId)
+      this.opts.onDocCountChange?.()
     }
     if (s.token) {
       if (s.token.expiry) clearTimeout(s.token.expiry)
@@ -195,10 +210,12 @@ export class WsEdge {
   private admit(s: EdgeSocket, ip: string, docId: string): boolean {
     const ipCount = this.perIp.get(ip) ?? 0
     const docCount = this.perDoc.get(docId) ?? 0
-    if (ipCount >= this.opts.maxConnectionsPerIp || docCount >= this.opts.maxConnectionsPerDoc) return false
+    const clusterCount = docCount + (this.opts.remoteConnections?.(docId) ?? 0)
+    if (ipCount >= this.opts.maxConnectionsPerIp || clusterCount >= this.opts.maxConnectionsPerDoc) return false
     this.perIp.set(ip, ipCount + 1)
     this.perDoc.set(docId, docCount + 1)
     s.admitted = { ip, docId }
+    this.opts.onDocCountChange?.()
     return true
   }
 

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { newDocId } from '../../shared/docId.ts'
-import { CloseCode } from '../../shared/closeCodes.ts'
 import type { CreateDocResponse, DocListResponse, DocSummary, ExportFormat } from '../../shared/apiTypes.ts'
 import { DocExistsError, type DocMeta } from '../storage/types.ts'
 import { EXPORT_TYPES, exportDocument } from '../export/index.ts'
@@ -72,9 +71,7 @@ export function docsRoutes(ctx: ServerContext) {
       const id = docIdParam(c)
       await authorize(c, ctx, id, 'owner')
       const existed = await store.delete(id)
-      // Connected editors learn at once, and do not reconnect (4410).
-      registry.evict(id, CloseCode.DocumentDeleted)
-      ctx.ai?.cancelDocument(id)
+      ctx.deleteLive(id)
       if (!existed) throw new ApiError(404, 'not_found', `no document ${id}`)
       return c.body(null, 204)
     })

@@ -35,6 +35,8 @@ const controlMessages: ControlMessage[] = [
   { type: 'ai-command', jobId: 'j1', command: 'cancel' },
   { type: 'ai-command', jobId: 'j2', command: 'accept' },
   { type: 'ai-command', jobId: 'j3', command: 'discard' },
+  { type: 'doc-connections', counts: [] },
+  { type: 'doc-connections', counts: [{ docId: 'a', count: 1 }, { docId: 'doc/ü', count: 500 }] },
 ]
 
 describe('bus codec', () => {

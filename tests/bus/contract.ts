@@ -188,6 +188,7 @@ export function busContract(factory: BusFactory): void {
         { type: 'deleted', docId: 'd' },
         { type: 'instance-heartbeat' },
         { type: 'ai-command', jobId: 'job-1', command: 'cancel' },
+        { type: 'doc-connections', counts: [{ docId: 'd', count: 3 }] },
         { type: 'instance-leaving' },
       ]
       for (const m of sent) a.publishControl(m)
