@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   AI_MAX_INSTRUCTION_CHARS: int(1, 20_000).default(2000),
   AI_MAX_CONCURRENT_JOBS: int(1, 10_000).default(20),
   AI_EVENT_RETENTION_MS: int(1000, 24 * 3_600_000).default(10 * 60_000),
+  AI_DRAIN_TIMEOUT_MS: int(0, 3_600_000).default(60_000),
   AI_FLUSH_INTERVAL_MS: int(10, 5000).default(50),
   AI_HEARTBEAT_MS: int(100, 300_000).default(15_000),
   AI_CONTEXT_CHARS: int(100, 1_000_000).default(6000),
@@ -99,6 +100,8 @@ export interface ServerConfig {
     maxInstructionChars: number
     maxConcurrentJobs: number
     eventRetentionMs: number
+    /** On SIGTERM, how long running jobs may go on before they are cancelled. */
+    drainTimeoutMs: number
     flushIntervalMs: number
     heartbeatMs: number
     contextChars: number
@@ -157,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxInstructionChars: e.AI_MAX_INSTRUCTION_CHARS,
       maxConcurrentJobs: e.AI_MAX_CONCURRENT_JOBS,
       eventRetentionMs: e.AI_EVENT_RETENTION_MS,
+      drainTimeoutMs: e.AI_DRAIN_TIMEOUT_MS,
       flushIntervalMs: e.AI_FLUSH_INTERVAL_MS,
       heartbeatMs: e.SSE_HEARTBEAT_MS ?? e.AI_HEARTBEAT_MS,
       contextChars: e.AI_CONTEXT_CHARS,

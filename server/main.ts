@@ -1,6 +1,8 @@
 /**
  * `npm start`: read the environment, start one server, and shut down
- * gracefully on SIGTERM/SIGINT.
+ * gracefully on SIGTERM/SIGINT: first drain (no new AI jobs, running ones
+ * finish, up to AI_DRAIN_TIMEOUT_MS), then store every room and close the
+ * sockets with 1001, so clients reconnect through the load balancer.
  */
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts'
 import { createLogger } from './log.ts'
@@ -8,6 +10,7 @@ import { createServer } from './server.ts'
 import { describeDatabase } from './storage/postgresUrl.ts'
 import { openStore, StorageUnavailableError } from './storage/index.ts'
 import { connectRedisBus, redactUrl, type Bus } from './bus/index.ts'
+import { connectRedisEventStore, type AiEventStore } from './ai/events/index.ts'
 
 async function main(): Promise<void> {
   let config
@@ -32,17 +35,22 @@ async function main(): Promise<void> {
     throw err
   }
   let bus: Bus | undefined
+  let aiEvents: AiEventStore | undefined
   if (config.redisUrl) {
     try {
       bus = await connectRedisBus({ url: config.redisUrl, logger: log })
+      aiEvents = await connectRedisEventStore({ url: config.redisUrl, retentionMs: config.ai.eventRetentionMs }).catch((err: unknown) => {
+        throw new Error(`Redis at ${redactUrl(config.redisUrl!)} is unreachable: ${(err as Error).message}`)
+      })
     } catch (err) {
       // Its message names the host, never the password.
       process.stderr.write(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')}\n`)
+      await bus?.close().catch(() => {})
       await store.close().catch(() => {})
       process.exit(1)
     }
   }
-  const server = createServer(config, { log, store, ...(bus && { bus }) })
+  const server = createServer(config, { log, store, ...(bus && { bus }), ...(aiEvents && { aiEvents }) })
   const { url } = await server.listen()
   log.info(`listening on ${url} (data in ${dataPlace(config)}${config.redisUrl ? `; bus: Redis at ${redactUrl(config.redisUrl)}` : ''})`)
   log.info(config.ai.provider ? `AI: model ${config.ai.provider.model}${config.ai.provider.baseURL ? ` at ${config.ai.provider.baseURL}` : ''}` : 'AI: not configured (set AI_MODEL and OPENAI_API_KEY to enable)')
@@ -60,14 +68,20 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    log.info(`${signal}: storing rooms and closing connections`)
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error('shutdown failed', err)
-        process.exit(1)
-      },
-    )
+    log.info(`${signal}: draining AI jobs (up to ${config.ai.drainTimeoutMs} ms), then storing rooms and closing connections`)
+    server
+      .drain()
+      .then((ended) => {
+        if (!ended) log.warn('drain timeout: cancelling the AI jobs still running (their text stays)')
+        return server.close()
+      })
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error('shutdown failed', err)
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

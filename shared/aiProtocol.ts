@@ -22,7 +22,9 @@
  *
  * Resumption: `GET /api/ai/jobs/:jobId/events` with `Last-Event-ID` (header, or
  * `?lastEventId=` for fetch clients) replays exactly the events after that id
- * and then follows live ones. Anyone in the room can join a running job this
+ * and then follows live ones. With several instances, any instance serves
+ * any job's stream (from the shared event store), and cancel, accept and
+ * discard may be sent to any instance too. Anyone in the room can join a running job this
  * way; the job id is visible in the AI participant's awareness state.
  *
  * After `done`, the job waits for `POST .../accept` (keep) or `.../discard`
@@ -110,6 +112,11 @@ export type AiJobStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'ac
  *   was deleted before anything was written; the model is stopped.
  * - document_unavailable: the document was deleted, or its room closed,
  *   while the job ran.
+ * - instance_lost: the server instance running the job died (crashed, was
+ *   killed, or stopped answering its cluster heartbeats) before the job
+ *   ended. Another instance sends it to every stream of the job within a few
+ *   seconds (the cluster's peer timeout). The text written so far stays in
+ *   the document; the job can be neither accepted nor discarded any more.
  * - internal: a bug; the server logs it.
  */
 export type AiErrorCode =
@@ -120,6 +127,7 @@ export type AiErrorCode =
   | 'incomplete'
   | 'anchor_lost'
   | 'document_unavailable'
+  | 'instance_lost'
   | 'internal'
 
 export interface AiUsage {

@@ -10,6 +10,10 @@ export type ApiErrorCode =
   | 'rate_limited'
   | 'ai_not_configured'
   | 'storage_unavailable'
+  /** The server is draining for a restart (a rolling deploy): retry, another instance will answer. */
+  | 'shutting_down'
+  /** An AI job's instance did not answer a cancel, accept or discard sent through another instance. */
+  | 'job_unreachable'
   | 'internal'
 
 export interface ApiErrorBody {

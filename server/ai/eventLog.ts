@@ -9,6 +9,11 @@ export type EventListener = (event: AiEventRecord) => void
 
 const encoder = new TextEncoder()
 
+/** One event as an SSE message. JSON never contains a raw line break, so the data is a single `data:` line. */
+export function encodeFrame(record: AiEventRecord): Uint8Array {
+  return encoder.encode(`event: ${record.type}\ndata: ${JSON.stringify(record.data)}\nid: ${record.id}\n\n`)
+}
+
 export class EventLog {
   private readonly events: AiEventRecord[] = []
   /** Each event's SSE frame, built the first time a stream sends it. */
@@ -40,16 +45,22 @@ export class EventLog {
 
   /**
    * The event as one SSE message, encoded once and shared by every stream
-   * that sends it (the requester, people who joined, resumptions). JSON never
-   * contains a raw line break, so the data is always a single `data:` line.
+   * that sends it (the requester, people who joined, resumptions).
    */
   frame(record: AiEventRecord): Uint8Array {
     let frame = this.frames[record.id - 1]
     if (frame === undefined) {
-      frame = encoder.encode(`event: ${record.type}\ndata: ${JSON.stringify(record.data)}\nid: ${record.id}\n\n`)
+      frame = encodeFrame(record)
       this.frames[record.id - 1] = frame
     }
     return frame
+  }
+
+  /** Replay the events after `lastId`, then follow (as an SSE feed, sse.ts). */
+  follow(lastId: number, onEvent: EventListener): () => void {
+    // Synchronous: nothing can be appended between the backlog and the subscription.
+    for (const e of this.since(lastId)) onEvent(e)
+    return this.subscribe(onEvent)
   }
 
   /** Live subscribers (streams still open). */

@@ -1,7 +1,12 @@
 /**
  * The AI jobs of one server: starting them (with their limits), finding them
  * for resume/cancel/accept/discard, and forgetting them once their events
- * have been kept for the retention period.
+ * have been kept for the retention period. With several instances, `shared`
+ * mirrors every job's events to the shared event store and reaches jobs
+ * running elsewhere (sharedJobs.ts).
+ *
+ * Draining (a rolling deploy's SIGTERM): no new jobs (503), running ones
+ * finish, up to the drain timeout; shutdown then cancels what is left.
  */
 import { randomUUID } from 'node:crypto'
 import type { Schema } from '@tiptap/pm/model'
@@ -19,6 +24,7 @@ import { buildMessages } from './prompt.ts'
 import type { ModelClient } from './provider.ts'
 import type { WriteTarget } from './writer/index.ts'
 import { RateLimiter } from './rateLimit.ts'
+import { SharedJobs, type SharedJobsOptions } from './sharedJobs.ts'
 
 export interface AiJobsOptions {
   config: ServerConfig['ai']
@@ -27,7 +33,11 @@ export interface AiJobsOptions {
   /** null when no provider is configured. */
   model: ModelClient | null
   notConfiguredMessage: string
+  /** Several instances: the shared event store and the bus (sharedJobs.ts). */
+  shared?: Omit<SharedJobsOptions, 'log' | 'localJob'>
 }
+
+export const DRAINING_MESSAGE = 'This server is shutting down and takes no new AI jobs; try again (another server will take it).'
 
 export class AiJobs {
   private readonly jobs = new Map<string, AiJob>()
@@ -35,8 +45,11 @@ export class AiJobs {
   private readonly sweeper: NodeJS.Timeout
   private readonly personRate: RateLimiter
   private readonly serverRate: RateLimiter
+  readonly shared: SharedJobs | null
+  private draining = false
 
   constructor(private readonly opts: AiJobsOptions) {
+    this.shared = opts.shared ? new SharedJobs({ ...opts.shared, log: opts.log, localJob: (id) => this.jobs.get(id) }) : null
     this.personRate = new RateLimiter(opts.config.ratePerMinute, opts.config.rateBurst)
     this.serverRate = new RateLimiter(opts.config.serverRatePerMinute, Math.max(1, Math.ceil(opts.config.serverRatePerMinute / 6)))
     this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, opts.config.eventRetentionMs))
@@ -76,6 +89,7 @@ export class AiJobs {
   async start(docId: string, request: AiRequest, person: string): Promise<AiJob> {
     const model = this.opts.model
     if (!model) throw new ApiError(503, 'ai_not_configured', this.opts.notConfiguredMessage)
+    if (this.draining) throw new ApiError(503, 'shutting_down', DRAINING_MESSAGE, { retryAfter: 1 })
     const { config } = this.opts
     if (request.instruction && request.instruction.length > config.maxInstructionChars) {
       throw new ApiError(413, 'payload_too_large', `instruction is longer than ${config.maxInstructionChars} characters`)
@@ -131,7 +145,27 @@ export class AiJobs {
       flushIntervalMs: config.flushIntervalMs,
     })
     this.jobs.set(job.id, job)
+    this.shared?.mirror(job)
     return job
+  }
+
+  /**
+   * Stop taking new jobs and wait for the running ones to end, at most
+   * `timeoutMs`; true when all ended in time.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.draining = true
+    const running = [...this.jobs.values()].filter((j) => j.running).map((j) => j.finished)
+    if (running.length === 0) return true
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+    const ended = await Promise.race([Promise.allSettled(running).then(() => true), timedOut])
+    clearTimeout(timer)
+    return ended
+  }
+
+  get isDraining(): boolean {
+    return this.draining
   }
 
   /** The document was deleted: stop its jobs. */
@@ -150,6 +184,9 @@ export class AiJobs {
     for (const j of running) j.cancel()
     await Promise.allSettled(running.map((j) => j.finished))
     for (const j of this.jobs.values()) j.settle()
+    // Every event is in the shared store before this instance says goodbye.
+    await this.shared?.flush()
+    this.shared?.close()
   }
 
   /**

@@ -1,23 +1,29 @@
 /**
- * Streams a job's EventLog as Server-Sent Events: first the events after
+ * Streams a job's events as Server-Sent Events: first the events after
  * `lastId` (replay), then live ones, ending after the terminal event. A
  * comment heartbeat keeps proxies from closing a quiet stream, and the
  * `X-Heartbeat-Ms` header says how often it comes, so a client can tell a
  * quiet stream from a dead one whatever AI_HEARTBEAT_MS is set to.
  *
- * The body is a plain ReadableStream fed straight from the log: each event's
- * frame is encoded once (EventLog.frame) and enqueued as the event is
- * appended, with no per-stream serialization or awaiting per event.
+ * The body is a plain ReadableStream fed straight from the feed: the local
+ * job's EventLog (each event's frame encoded once, EventLog.frame, and
+ * enqueued as the event is appended, with no per-stream serialization or
+ * awaiting per event), or the shared event store for a job running on
+ * another instance. A feed that fails before the terminal event ends the
+ * stream without one, so the client resumes (on whichever instance).
  */
 import type { Context } from 'hono'
 import { AI_HEARTBEAT_HEADER, isTerminalEvent, type AiEventRecord } from '../../shared/aiProtocol.ts'
-import type { EventLog } from './eventLog.ts'
+
+/** Where a stream's events come from: replay after `afterId`, then live; returns a stop function. */
+export interface EventFeed {
+  follow(afterId: number, onEvent: (e: AiEventRecord) => void, onEnd: (err?: Error) => void): () => void
+  frame(e: AiEventRecord): Uint8Array
+}
 
 const HEARTBEAT = new TextEncoder().encode(': hb\n\n')
 
-/** Named in the protocol header (shared/aiProtocol.ts); the client reads it in sseClient.ts. */
-
-export function streamEvents(c: Context, log: EventLog, lastId: number, heartbeatMs: number): Response {
+export function streamEvents(c: Context, log: EventFeed, lastId: number, heartbeatMs: number): Response {
   let stop = () => {}
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -47,11 +53,17 @@ export function streamEvents(c: Context, log: EventLog, lastId: number, heartbea
           controller.close()
         }
       }
-      // All synchronous: no event can be appended between the backlog and
-      // the subscription.
-      for (const e of log.since(lastId)) send(e)
-      if (!open) return
-      unsubscribe = log.subscribe(send)
+      const end = () => {
+        if (!open) return
+        stop()
+        controller.close()
+      }
+      const unfollow = log.follow(lastId, send, end)
+      if (!open) {
+        unfollow()
+        return
+      }
+      unsubscribe = unfollow
       heartbeat = setInterval(() => enqueue(HEARTBEAT), heartbeatMs)
     },
     // The client went away (node-server cancels the body when the socket closes).

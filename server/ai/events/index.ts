@@ -1,0 +1,5 @@
+export type { AiEventStore, Following, JobHead, JobOutcome } from './types.ts'
+export { EventIdTaken, EVENT_STORE_DEFAULTS } from './types.ts'
+export { MemoryEventStore } from './memory.ts'
+export { connectRedisEventStore, REDIS_EVENT_STORE_DEFAULTS } from './redis.ts'
+export type { RedisEventStoreOptions } from './redis.ts'

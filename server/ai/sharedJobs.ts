@@ -1,0 +1,257 @@
+/**
+ * AI jobs across instances. A job runs on the instance that received its
+ * POST; this object lets every other instance serve it:
+ *
+ *   - Mirror: every event of a job running here goes to the shared event
+ *     store, in order (one append at a time per job), so any instance can
+ *     replay and follow it (`head`, `follow`).
+ *   - Commands: cancel, accept and discard sent to another instance arrive
+ *     here as a bus `ai-command`. The bus is best effort, so the sender
+ *     repeats it every COMMAND_REPEAT_MS until it sees the result in the
+ *     store (all three commands are idempotent): cancel waits for the
+ *     terminal event, accept and discard for the job's outcome (`settle`),
+ *     which carries accept's undo history back to the requester.
+ *   - A dead instance: heartbeats on the control channel tell who is alive
+ *     (as Cluster does for carets). When the instance running a job goes
+ *     silent for `peerTimeoutMs`, or leaves without ending it, every instance
+ *     that follows the job appends an `instance_lost` error as the next id;
+ *     the store lets exactly one of them win, and every stream, everywhere,
+ *     ends with it. A job looked up later on an instance that saw the death
+ *     is ended the same way. If the job's instance was only partitioned, its
+ *     next append is refused (EventIdTaken) and it stops the job, so the
+ *     store never holds two endings.
+ */
+import type { AiAcceptResult, AiEventRecord, AiJobStatus } from '../../shared/aiProtocol.ts'
+import type { AiCommand, Bus, ControlMessage, InstanceId, Subscription } from '../bus/types.ts'
+import { Peers } from '../collab/peers.ts'
+import type { Logger } from '../log.ts'
+import { EventIdTaken, type AiEventStore, type Following, type JobHead, type JobOutcome } from './events/index.ts'
+import { JobStateError, type AiJob } from './job.ts'
+
+export interface SharedJobsOptions {
+  store: AiEventStore
+  bus: Bus
+  log: Logger
+  /** The local job with this id, if it runs here. */
+  localJob: (jobId: string) => AiJob | undefined
+  heartbeatMs: number
+  peerTimeoutMs: number
+  /** How long a command sent to another instance may take before it counts as unreachable. */
+  commandTimeoutMs?: number
+}
+
+const COMMAND_REPEAT_MS = 1000
+const POLL_MS = 25
+/** Instances known dead; ids are random per process start, so this only grows with restarts. */
+const MAX_DEAD = 1000
+
+/** The job's instance does not answer (it may be dying): try again shortly. */
+export class JobUnreachableError extends Error {
+  override name = 'JobUnreachableError'
+}
+
+export class SharedJobs {
+  readonly instanceId: InstanceId
+  private readonly peers = new Peers()
+  private readonly dead = new Set<InstanceId>()
+  /** Jobs of other instances that streams here follow: job id -> its instance. */
+  private readonly followed = new Map<string, { instance: InstanceId; count: number }>()
+  private readonly mirrors = new Set<Promise<void>>()
+  private readonly control: Subscription
+  private readonly timer: NodeJS.Timeout
+  private readonly commandTimeoutMs: number
+
+  constructor(private readonly opts: SharedJobsOptions) {
+    this.instanceId = opts.bus.instanceId
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? 10_000
+    this.control = opts.bus.subscribeControl(this.onControl)
+    this.timer = setInterval(() => {
+      for (const gone of this.peers.takeSilent(opts.peerTimeoutMs)) this.instanceGone(gone)
+    }, opts.heartbeatMs)
+    this.timer.unref()
+  }
+
+  /** Copy a local job's events to the store, in order, starting now. */
+  mirror(job: AiJob): void {
+    let chain = Promise.resolve()
+    let broken = false
+    const push = (record: AiEventRecord) => {
+      if (broken) return
+      const next = chain.then(() => this.opts.store.append(job.id, record, this.instanceId)).catch((err: unknown) => {
+        broken = true
+        if (err instanceof EventIdTaken) {
+          // Another instance took us for dead and ended the job for everyone.
+          this.opts.log.warn(`AI job ${job.id} was ended by another instance (this one was taken for dead); stopping it`)
+          job.cancel()
+        } else this.opts.log.error(`AI job ${job.id}: storing event ${record.id} in the shared event store failed; other instances will not see the rest`, err)
+      })
+      chain = next
+      this.mirrors.add(next)
+      void next.then(() => this.mirrors.delete(next))
+    }
+    for (const r of job.events.since(0)) push(r)
+    job.events.subscribe(push)
+  }
+
+  /** Resolves when every event of local jobs so far is stored (before shutdown). */
+  async flush(): Promise<void> {
+    while (this.mirrors.size > 0) await Promise.allSettled([...this.mirrors])
+  }
+
+  /** The job as the store knows it; a job whose instance is known dead is ended first. */
+  async head(jobId: string): Promise<JobHead | null> {
+    const head = await this.opts.store.head(jobId)
+    if (head && !head.ended && this.dead.has(head.instance)) {
+      await this.endLost(jobId, head)
+      return this.opts.store.head(jobId)
+    }
+    return head
+  }
+
+  /** Follow a job of another instance (for an SSE stream). */
+  follow(jobId: string, head: JobHead, afterId: number, onEvent: (r: AiEventRecord) => void, onEnd: (err?: Error) => void): () => void {
+    const entry = this.followed.get(jobId) ?? { instance: head.instance, count: 0 }
+    entry.count++
+    this.followed.set(jobId, entry)
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
+      if (--entry.count === 0) this.followed.delete(jobId)
+    }
+    const following: Following = this.opts.store.follow(jobId, afterId, onEvent, (err) => {
+      release()
+      onEnd(err)
+    })
+    return () => {
+      release()
+      following.close()
+    }
+  }
+
+  async cancel(jobId: string): Promise<AiJobStatus> {
+    const head = await this.until(jobId, 'cancel', (h) => (h.ended ? h : null))
+    return statusOf(head.terminal, await this.opts.store.outcome(jobId))
+  }
+
+  async accept(jobId: string): Promise<AiAcceptResult> {
+    const outcome = await this.settleRemote(jobId, 'accept')
+    if (outcome.status === 'discarded') throw new JobStateError('the job was already discarded')
+    return outcome
+  }
+
+  async discard(jobId: string): Promise<'discarded'> {
+    const outcome = await this.settleRemote(jobId, 'discard')
+    if (outcome.status === 'accepted') throw new JobStateError('the job was already accepted')
+    return 'discarded'
+  }
+
+  /** A local job was accepted or discarded: tell the other instances. */
+  async settled(jobId: string, outcome: JobOutcome): Promise<void> {
+    try {
+      await this.opts.store.settle(jobId, outcome)
+    } catch (err) {
+      this.opts.log.error(`AI job ${jobId}: storing its outcome failed`, err)
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer)
+    this.control.close()
+  }
+
+  private async settleRemote(jobId: string, command: 'accept' | 'discard'): Promise<JobOutcome> {
+    const head = await this.head(jobId)
+    if (!head) throw new JobStateError('the job has expired')
+    if (!head.ended) throw new JobStateError('the job is still running; stop it first')
+    const known = await this.opts.store.outcome(jobId)
+    if (known) return known
+    if (head.terminal?.type === 'error' && head.terminal.data.code === 'instance_lost') {
+      // Its undo record died with its instance: the text can only stay.
+      if (command === 'discard') throw new JobStateError('the instance that ran the job is gone, so its text can no longer be discarded; it stays in the document')
+      const outcome: JobOutcome = { status: 'accepted', history: null }
+      await this.opts.store.settle(jobId, outcome)
+      return (await this.opts.store.outcome(jobId)) ?? outcome
+    }
+    let outcome: JobOutcome | null = null
+    await this.until(jobId, command, async () => (outcome = await this.opts.store.outcome(jobId)))
+    return outcome!
+  }
+
+  /**
+   * Send `command` to the job's instance (again every COMMAND_REPEAT_MS) until
+   * `done` says the store shows its effect.
+   */
+  private async until<T>(jobId: string, command: AiCommand, done: (head: JobHead) => T | null | Promise<T | null>): Promise<T> {
+    const deadline = Date.now() + this.commandTimeoutMs
+    let sentAt = 0
+    for (;;) {
+      const head = await this.head(jobId)
+      if (!head) throw new JobStateError('the job has expired')
+      const result = await done(head)
+      if (result !== null) return result
+      if (Date.now() > deadline) throw new JobUnreachableError('The instance running this AI job did not answer; try again in a few seconds.')
+      if (Date.now() - sentAt >= COMMAND_REPEAT_MS) {
+        sentAt = Date.now()
+        this.opts.bus.publishControl({ type: 'ai-command', jobId, command })
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS))
+    }
+  }
+
+  private readonly onControl = (message: ControlMessage, from: InstanceId): void => {
+    if (message.type === 'instance-heartbeat') this.peers.seen(from)
+    else if (message.type === 'instance-leaving') {
+      this.peers.forget(from)
+      this.instanceGone(from)
+    } else if (message.type === 'ai-command') void this.runCommand(message.jobId, message.command)
+  }
+
+  private async runCommand(jobId: string, command: AiCommand): Promise<void> {
+    const job = this.opts.localJob(jobId)
+    if (!job) return
+    try {
+      if (command === 'cancel') job.cancel()
+      else if (command === 'accept') await this.settled(jobId, job.accept())
+      else await this.settled(jobId, { status: job.discard() as 'discarded' })
+    } catch (err) {
+      // A conflict (still running, already settled the other way): the
+      // sender reads the state from the store and answers it itself.
+      if (!(err instanceof JobStateError)) this.opts.log.error(`AI job ${jobId}: ${command} from another instance failed`, err)
+    }
+  }
+
+  private instanceGone(instance: InstanceId): void {
+    if (instance === this.instanceId) return
+    this.dead.add(instance)
+    if (this.dead.size > MAX_DEAD) this.dead.delete(this.dead.values().next().value!)
+    for (const [jobId, { instance: runner }] of this.followed) {
+      if (runner !== instance) continue
+      void this.opts.store.head(jobId).then(
+        (head) => (head && !head.ended ? this.endLost(jobId, head) : undefined),
+        (err: unknown) => this.opts.log.error(`AI job ${jobId}: reading it after its instance died failed`, err),
+      )
+    }
+  }
+
+  private async endLost(jobId: string, head: JobHead): Promise<void> {
+    this.opts.log.warn(`AI job ${jobId}: its instance ${head.instance} is gone; ending the job with instance_lost`)
+    const record: AiEventRecord = {
+      id: head.lastId + 1,
+      type: 'error',
+      data: { code: 'instance_lost', message: 'The server running this AI job stopped before the job ended. The text written so far stays in the document.' },
+    }
+    try {
+      await this.opts.store.append(jobId, record, this.instanceId)
+    } catch (err) {
+      // Another instance ended it first, or the job's own last event won: either way it has ended.
+      if (!(err instanceof EventIdTaken)) this.opts.log.error(`AI job ${jobId}: storing instance_lost failed`, err)
+    }
+  }
+}
+
+function statusOf(terminal: AiEventRecord | null, outcome: JobOutcome | null): AiJobStatus {
+  if (outcome) return outcome.status
+  if (terminal?.type === 'done') return terminal.data.status
+  return 'failed'
+}
