@@ -4,32 +4,38 @@
  * stickiness: everything goes through the one nginx address, so each
  * WebSocket and each request lands on whichever instance comes next.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { connectRedisBus } from '../../server/bus/index.ts'
 import type { AiEventRecord } from '../../shared/aiProtocol.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
-import { anchorInBlock, requester, startJob } from '../support/aiClient.ts'
+import { anchorInBlock, requester, resumeJob, startJob } from '../support/aiClient.ts'
 import { appendParagraph, connectSynced, type TestClient } from '../support/clients.ts'
 import { startFakeOpenAI, tokenize, type FakeOpenAI } from '../support/fakeOpenAI.ts'
-import { announceNginxSkip, startNginx, type TestNginx } from '../support/nginxServer.ts'
+import { announceNginxSkip, NGINX_SITE_CONF, siteConfig, startNginx, type TestNginx } from '../support/nginxServer.ts'
 import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
 import { announceRedisSkip, startRedis, type RedisServer } from '../support/redisServer.ts'
 import type { TestServer } from '../support/servers.ts'
 import { waitFor } from '../support/wait.ts'
-import { converged, describeDivergence, editConcurrently, startInstances } from './instances.ts'
+import { paragraphDoc, redisBackbone, startAiInstances } from './aiInstances.ts'
+import { converged, describeDivergence, editConcurrently, storedDoc } from './instances.ts'
 
 const FILE = 'tests/scale/nginx.test.ts'
 const skip = announcePostgresSkip(FILE) || announceRedisSkip(FILE) || announceNginxSkip(FILE)
 
-const AI_ENV = {
-  AI_MODEL: 'fake-model',
-  OPENAI_API_KEY: 'test-key',
-  AI_TIMEOUT_MS: '5000',
-  AI_RATE_PER_MINUTE: '100000',
-  AI_RATE_BURST: '10000',
-  AI_SERVER_RATE_PER_MINUTE: '1000000',
-}
+describe('the nginx configuration', () => {
+  it('is the one the README shows, and the tests replace only the upstream servers and the listen line', () => {
+    const conf = fs.readFileSync(NGINX_SITE_CONF, 'utf8')
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8')
+    expect(readme).toContain(`\`\`\`nginx\n${conf}\`\`\``)
+    const used = siteConfig([4001, 4002], '127.0.0.1:4000', conf)
+    expect(used).toContain('  server 127.0.0.1:4001;\n  server 127.0.0.1:4002;\n}')
+    expect(used).toContain('listen 127.0.0.1:4000;')
+    // Nothing else differs.
+    expect(used.replace(/upstream quill \{[^}]*\}/, '').replace('listen 127.0.0.1:4000;', 'listen 80;')).toBe(conf.replace(/upstream quill \{[^}]*\}/, ''))
+  })
+})
 
 describe.skipIf(skip)('three instances behind nginx, round-robin', () => {
   let pg: TestPostgres
@@ -42,9 +48,7 @@ describe.skipIf(skip)('three instances behind nginx, round-robin', () => {
   beforeAll(async () => {
     ;[pg, redis, upstream] = await Promise.all([startPostgres({ fsync: false }), startRedis(), startFakeOpenAI()])
     const url = await pg.createDatabase('nginx')
-    servers = await startInstances(3, url, () => connectRedisBus({ url: redis.url, channelPrefix: 'nginx:' }), {
-      env: { ...AI_ENV, OPENAI_BASE_URL: upstream.url, TRUST_PROXY: 'true' },
-    })
+    servers = await startAiInstances(3, url, upstream.url, redisBackbone(redis.url, 'nginx:'), { TRUST_PROXY: 'true' })
     nginx = await startNginx(servers.map((s) => s.port))
   })
   afterAll(async () => {
@@ -55,6 +59,18 @@ describe.skipIf(skip)('three instances behind nginx, round-robin', () => {
     await redis?.cleanup()
     await pg?.cleanup()
   })
+
+  /**
+   * The job may run on an instance that has not heard of the paragraph yet:
+   * wait until the store and every instance's room have it, as an editor
+   * waits for "Saved".
+   */
+  const paragraphEverywhere = (docId: string) =>
+    waitFor(async () => {
+      const rooms = servers.flatMap((s) => s.server.context.registry.get(docId)?.doc ?? [])
+      const docs = [await storedDoc(servers[0]!, docId), ...rooms]
+      return docs.every((d) => d.getXmlFragment(DOC_FIELD).length === 1)
+    }, `the paragraph of ${docId} stored and on every instance`)
 
   const connectionsPerInstance = () => servers.map((s) => s.server.context.registry.connectionCount)
 
@@ -112,6 +128,7 @@ describe.skipIf(skip)('three instances behind nginx, round-robin', () => {
     clients.push(writer, reader)
     appendParagraph(writer.doc, '')
     await waitFor(() => reader.doc.getXmlFragment(DOC_FIELD).length === 1, 'paragraph at the reader')
+    await paragraphEverywhere('ai')
     const response = 'Streams must pass the proxy as they are written, one delta at a time.'
     const tokens = tokenize(response, 3)
     const pauseAfter = Math.floor(tokens.length / 2)
@@ -137,9 +154,30 @@ describe.skipIf(skip)('three instances behind nginx, round-robin', () => {
     await waitFor(() => reader.text() === response, 'the full text at the reader')
   })
 
-  // Today a job's stream can be resumed only on the instance running it, so
-  // through round-robin two resumes in three get 404 (AI across instances is
-  // in progress). When it lands: resume through nginx three times (one per
-  // instance) and expect each to replay every event after Last-Event-ID once.
-  it.todo('an AI job started through nginx resumes through nginx on whichever instance answers')
+  it('an AI stream cut mid-job resumes through nginx on whichever instance answers, every event once and in order', async () => {
+    const writer = await paragraphDoc(nginx.wsUrl, 'resume')
+    clients.push(writer)
+    await paragraphEverywhere('resume')
+    const response = 'Resumed through the proxy on any instance, every event once and in order.'
+    upstream.script({ tokens: tokenize(response, 2), delayMs: 5, pauseAfter: 4 })
+    const first = await startJob(nginx.url, 'resume', { op: 'generate', instruction: 'x', anchor: { from: anchorInBlock(writer.doc, 0, 0) }, requester: requester() })
+    await waitFor(() => first.events.some((e) => e.type === 'delta'), 'a delta before the cut')
+    first.abort()
+    const seen = first.events.at(-1)!.id
+    // Three resumes in a row: round-robin hands one to each instance, and
+    // each follows the job live while the model is paused.
+    const resumes = []
+    for (let i = 0; i < 3; i++) resumes.push(await resumeJob(nginx.url, first.jobId(), seen))
+    expect(resumes.map((r) => r.status)).toEqual([200, 200, 200])
+    upstream.release()
+    await Promise.all(resumes.map((r) => r.ended))
+    const ids = resumes[0]!.events.map((e) => e.id)
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => seen + 1 + i))
+    for (const r of resumes) {
+      expect(r.events.map((e) => e.id)).toEqual(ids)
+      expect(r.events.at(-1)!.type).toBe('done')
+    }
+    const text = (events: AiEventRecord[]) => events.flatMap((e) => (e.type === 'delta' ? [e.data.text] : [])).join('')
+    expect(text(first.events) + text(resumes[0]!.events)).toBe(response)
+  })
 })

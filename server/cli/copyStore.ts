@@ -1,0 +1,120 @@
+/**
+ * Copy every document of one store into another through the DocStore
+ * interface: content (snapshot and updates), title, creation and last-edit
+ * times; then tombstones and revoked tokens, which the caller lists (the
+ * interface has no listing for them).
+ *
+ * Safe to run again. A document already in the target gets only what it
+ * lacks: the source's content is diffed against the target's state vector,
+ * and appended only if applying it would change something, so a second run
+ * appends nothing and a run after an interrupted one finishes the job. Yjs
+ * updates are idempotent, so even a repeated append could not duplicate text.
+ *
+ * Conflicts are reported, never resolved by deleting: a target tombstone for
+ * a live source document, or a live target document the source deleted.
+ */
+import * as Y from 'yjs'
+import type { DocMeta, DocStore, StoredDoc } from '../storage/index.ts'
+import type { RevokedToken, Tombstone } from './sqliteExtras.ts'
+
+export interface CopySummary {
+  /** Documents created in the target. */
+  copied: number
+  /** Documents already in the target that lacked some of the source's content. */
+  completed: number
+  /** Documents already in the target with everything. */
+  unchanged: number
+  /** Updates appended, and their bytes. */
+  updates: number
+  bytes: number
+  tombstones: number
+  revokedTokens: number
+  /** Revocations of tokens that have expired anyway, left behind. */
+  expiredTokens: number
+  conflicts: string[]
+}
+
+export interface CopyExtras {
+  tombstones: readonly Tombstone[]
+  revokedTokens: readonly RevokedToken[]
+}
+
+export async function copyStore(source: DocStore, target: DocStore, extras: CopyExtras, now = Date.now()): Promise<CopySummary> {
+  const summary: CopySummary = { copied: 0, completed: 0, unchanged: 0, updates: 0, bytes: 0, tombstones: 0, revokedTokens: 0, expiredTokens: 0, conflicts: [] }
+  for (const meta of await source.list()) {
+    const loaded = await source.load(meta.id)
+    // Listed, then deleted by a server still running on the folder.
+    if (loaded.status !== 'found') continue
+    await copyDoc(meta, loaded.doc, target, summary)
+  }
+  for (const t of extras.tombstones) await copyTombstone(t, target, summary)
+  for (const r of extras.revokedTokens) {
+    if (r.expiresAt < now) {
+      summary.expiredTokens++
+      continue
+    }
+    await target.revokeToken(r.jti, r.expiresAt)
+    summary.revokedTokens++
+  }
+  return summary
+}
+
+async function copyDoc(meta: DocMeta, doc: StoredDoc, target: DocStore, summary: CopySummary): Promise<void> {
+  const parts = doc.snapshot ? [doc.snapshot, ...doc.updates] : doc.updates
+  const existing = await target.load(meta.id)
+  if (existing.status === 'deleted') {
+    summary.conflicts.push(`${meta.id}: deleted in the target, kept deleted (the source's copy was not copied)`)
+    return
+  }
+  if (existing.status === 'missing') {
+    await target.create(meta.id, meta.createdAt)
+    // As stored, nothing re-encoded; the last-edit time rides on the append.
+    await append(target, meta.id, parts, meta.updatedAt, summary)
+    if (meta.title) await target.setTitle(meta.id, meta.title)
+    summary.copied++
+    return
+  }
+  const missing = lacking(parts, existing.doc)
+  if (!missing) {
+    summary.unchanged++
+    return
+  }
+  const targetMeta = await target.meta(meta.id)
+  await append(target, meta.id, [missing], Math.max(meta.updatedAt, targetMeta?.updatedAt ?? 0), summary)
+  if (meta.title && !targetMeta?.title) await target.setTitle(meta.id, meta.title)
+  summary.completed++
+}
+
+/** What of `parts` the target's document lacks, as one update; null when applying them would change nothing. */
+function lacking(parts: readonly Uint8Array[], stored: StoredDoc): Uint8Array | null {
+  const have = new Y.Doc({ gc: false })
+  for (const u of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(have, u)
+  const diff = Y.diffUpdate(Y.mergeUpdates([...parts]), Y.encodeStateVector(have))
+  // A diff always carries the whole delete set: only a new insert or a new
+  // deletion makes it worth storing.
+  let changed = false
+  have.on('update', () => (changed = true))
+  Y.applyUpdate(have, diff)
+  have.destroy()
+  return changed ? diff : null
+}
+
+async function append(target: DocStore, id: string, parts: readonly Uint8Array[], at: number, summary: CopySummary): Promise<void> {
+  if (parts.length === 0) return
+  await target.appendMany(id, parts, at)
+  summary.updates += parts.length
+  summary.bytes += parts.reduce((n, u) => n + u.byteLength, 0)
+}
+
+async function copyTombstone(t: Tombstone, target: DocStore, summary: CopySummary): Promise<void> {
+  const existing = await target.load(t.id)
+  if (existing.status === 'deleted') return
+  if (existing.status === 'found') {
+    summary.conflicts.push(`${t.id}: deleted in the source but a live document in the target, left as it is`)
+    return
+  }
+  // The interface makes a tombstone by deleting a record; its time is now, not the source's.
+  await target.create(t.id, t.deletedAt)
+  await target.delete(t.id)
+  summary.tombstones++
+}
