@@ -98,6 +98,8 @@ export class MemoryStore implements DocStore {
     return this.revoked.has(jti)
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   async lastSeqs(ids: readonly string[]): Promise<Map<string, number>> {

@@ -203,6 +203,11 @@ export class PostgresStore implements DocStore {
     return rowCount === 1
   }
 
+  async ping(): Promise<void> {
+    const db = await this.settled()
+    await db.query('SELECT 1')
+  }
+
   async close(): Promise<void> {
     // Commit what is queued rather than fail it; later appends are refused.
     await this.appends.close()

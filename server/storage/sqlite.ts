@@ -205,6 +205,10 @@ export class SqliteStore implements DocStore {
     return this.stmt.isRevoked.get(jti) !== undefined
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get()
+  }
+
   async close(): Promise<void> {
     // Commit what is queued rather than fail it; later appends are refused.
     if (this.db.open) this.appends.flush()

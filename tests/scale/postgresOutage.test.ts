@@ -1,7 +1,7 @@
 /**
  * PostgreSQL stopped and started under three instances on one Redis: while
- * it is down every instance whose clients write refuses the writes it
- * cannot store (4501, transient) and says so in /api/health (503); nobody
+ * it is down /api/health says so (503) on every instance, writing or not,
+ * and each instance refuses the writes it cannot store (4501); nobody
  * on another instance sees an edit that is not stored; once PostgreSQL is
  * back, service resumes with no restart and no manual step, and every edit
  * (those acknowledged before the stop, and those the clients kept and
@@ -52,6 +52,8 @@ describe.skipIf(skip)('PostgreSQL stopped and started under three instances', ()
     const closes: number[] = []
     for (const c of clients) c.provider.on('connection-close', (e: CloseEvent | null) => closes.push(e?.code ?? 0))
     await pg.stop()
+    // Before anyone writes: the store does not answer, and health says so.
+    for (const h of await Promise.all(servers.map(health))) expect(h).toMatchObject({ status: 503, body: { status: 'degraded', storage: { ok: false } } })
     const during: string[] = []
     // Each client keeps typing: the first write of a room is held and
     // retried, later ones are refused; the clients keep them all.

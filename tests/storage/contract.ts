@@ -36,6 +36,10 @@ export function storageContract(factory: StoreFactory): void {
       await store.close()
     })
 
+    it('answers a ping while it works', async () => {
+      await expect(store.ping()).resolves.toBeUndefined()
+    })
+
     it('reports a never-seen document as missing', async () => {
       expect(await store.load('nope')).toEqual({ status: 'missing' })
       expect(await store.meta('nope')).toBeNull()
