@@ -53,6 +53,8 @@ export class JobUnreachableError extends Error {
 export class SharedJobs {
   readonly instanceId: InstanceId
   private readonly peers = new Peers()
+  /** Every instance `peers` has ever been told about. */
+  private readonly known = new Set<InstanceId>()
   private readonly dead = new Set<InstanceId>()
   /** Jobs of other instances that streams here follow: job id -> its instance. */
   private readonly followed = new Map<string, { instance: InstanceId; count: number }>()
@@ -110,6 +112,9 @@ export class SharedJobs {
 
   /** Follow a job of another instance (for an SSE stream). */
   follow(jobId: string, head: JobHead, afterId: number, onEvent: (r: AiEventRecord) => void, onEnd: (err?: Error) => void): () => void {
+    // An instance that dies before we ever heard its heartbeat is still
+    // noticed: it counts as heard now, and silent from here on.
+    if (head.instance !== this.instanceId && !this.known.has(head.instance) && !this.dead.has(head.instance)) this.seen(head.instance)
     const entry = this.followed.get(jobId) ?? { instance: head.instance, count: 0 }
     entry.count++
     this.followed.set(jobId, entry)
@@ -200,7 +205,7 @@ export class SharedJobs {
   }
 
   private readonly onControl = (message: ControlMessage, from: InstanceId): void => {
-    if (message.type === 'instance-heartbeat') this.peers.seen(from)
+    if (message.type === 'instance-heartbeat') this.seen(from)
     else if (message.type === 'instance-leaving') {
       this.peers.forget(from)
       this.instanceGone(from)
@@ -221,8 +226,15 @@ export class SharedJobs {
     }
   }
 
+  private seen(instance: InstanceId): void {
+    this.known.add(instance)
+    this.peers.seen(instance)
+    this.dead.delete(instance)
+  }
+
   private instanceGone(instance: InstanceId): void {
     if (instance === this.instanceId) return
+    this.known.delete(instance)
     this.dead.add(instance)
     if (this.dead.size > MAX_DEAD) this.dead.delete(this.dead.values().next().value!)
     for (const [jobId, { instance: runner }] of this.followed) {
