@@ -4,24 +4,29 @@
  * document closes its sockets everywhere (4410) and unloads it, and
  * MAX_CONNECTIONS_PER_DOC counts the sockets of all instances. The control
  * channel can lose messages, so the same revocation and deletion are also
- * shown with every bus message dropped: the store re-check catches them.
+ * shown with every bus message dropped (the periodic store re-check catches
+ * them), and a revocation sent while a real Redis is down takes effect when
+ * it reconnects.
  */
 import type WebSocket from 'ws'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createMemoryHub } from '../../server/bus/index.ts'
+import { connectRedisBus, createMemoryHub, type Bus } from '../../server/bus/index.ts'
 import type { ClusterTimings } from '../../server/collab/cluster.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { appendParagraph, connectSynced, type TestClient } from '../support/clients.ts'
 import { withFaults } from '../support/faultyBus.ts'
 import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
+import { announceRedisSkip, startRedis, type RedisServer } from '../support/redisServer.ts'
 import type { TestServer } from '../support/servers.ts'
 import { sleep, waitFor } from '../support/wait.ts'
 import { call, closeOf, closeSocket, nextClose, openAdmitted, SECRET, tokenFor } from '../security/helpers.ts'
 import { startInstances } from './instances.ts'
 
 const skip = announcePostgresSkip('tests/scale/clusterRules.test.ts')
+const skipRedis = skip || announceRedisSkip('tests/scale/clusterRules.test.ts (Redis restart)')
 
 let pg: TestPostgres
+let redis: RedisServer | null = null
 let databases = 0
 let servers: TestServer[] = []
 let clients: TestClient[] = []
@@ -29,8 +34,10 @@ const sockets: WebSocket[] = []
 
 beforeAll(async () => {
   if (!skip) pg = await startPostgres({ fsync: false })
+  if (!skipRedis) redis = await startRedis()
 })
 afterAll(async () => {
+  await redis?.cleanup()
   await pg?.cleanup()
 })
 afterEach(async () => {
@@ -42,10 +49,11 @@ afterEach(async () => {
 })
 
 /** Three instances; `lossy`: every bus message is lost, so only the store re-check can tell. */
-async function cluster(opts: { lossy?: boolean; timings?: Partial<ClusterTimings>; env?: Record<string, string> } = {}): Promise<TestServer[]> {
+async function cluster(opts: { lossy?: boolean; timings?: Partial<ClusterTimings>; env?: Record<string, string>; bus?: () => Promise<Bus> } = {}): Promise<TestServer[]> {
   const url = await pg.createDatabase(`rules_${++databases}`)
   const hub = createMemoryHub()
-  servers = await startInstances(3, url, (i) => (opts.lossy ? withFaults(hub.connect(), { seed: i, control: true, drop: 1 }) : hub.connect()), {
+  const memoryBus = (i: number) => (opts.lossy ? withFaults(hub.connect(), { seed: i, control: true, drop: 1 }) : hub.connect())
+  servers = await startInstances(3, url, opts.bus ?? memoryBus, {
     env: { AUTH_SECRET: SECRET, ...opts.env },
     clusterTimings: { heartbeatMs: 200, peerTimeoutMs: 1000, ...opts.timings },
   })
@@ -132,5 +140,23 @@ describe.skipIf(skip)('cluster-wide rules', () => {
     }, 'a place freed on A admitted on C', 3000, 100)
     await sleep(300)
     expect((await closeOf(url(1))).code).toBe(CloseCode.TooManyConnections)
+  })
+})
+
+describe.skipIf(skipRedis)('cluster-wide rules over a real Redis that restarts', () => {
+  it('a revocation published while Redis was down closes the sockets once it reconnects', async () => {
+    const [a, b] = await cluster({ timings: { recheckMs: 60_000 }, bus: () => connectRedisBus({ url: redis!.url, channelPrefix: `rules${databases + 1}:`, maxRetryDelayMs: 200 }) })
+    const owner = await tokenFor('rr', 'owner')
+    const revoked = await tokenFor('rr', 'editor')
+    const onB = await client(b!, 'rr', revoked)
+    await redis!.kill()
+    await waitFor(() => servers.every((s) => s.server.context.bus!.status() === 'down'), 'every bus down')
+    expect((await call(a!.url, '/api/tokens/revoke', { token: owner, body: { token: revoked } })).status).toBe(200)
+    // The message was lost with Redis: B's socket is still open.
+    await sleep(300)
+    expect(onB.provider.wsconnected).toBe(true)
+    const closed = nextClose(onB)
+    await redis!.start()
+    expect(await closed).toBe(CloseCode.Unauthorized)
   })
 })
