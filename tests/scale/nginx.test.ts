@@ -12,17 +12,16 @@ import type { AiEventRecord } from '../../shared/aiProtocol.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
 import { anchorInBlock, requester, resumeJob, startJob } from '../support/aiClient.ts'
 import { appendParagraph, connectSynced, type TestClient } from '../support/clients.ts'
-import { startFakeOpenAI, tokenize, type FakeOpenAI } from '../support/fakeOpenAI.ts'
-import { announceNginxSkip, NGINX_SITE_CONF, siteConfig, startNginx, type TestNginx } from '../support/nginxServer.ts'
-import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
-import { announceRedisSkip, startRedis, type RedisServer } from '../support/redisServer.ts'
+import { tokenize, type FakeOpenAI } from '../support/fakeOpenAI.ts'
+import { NGINX_SITE_CONF, siteConfig, type TestNginx } from '../support/nginxServer.ts'
 import type { TestServer } from '../support/servers.ts'
 import { waitFor } from '../support/wait.ts'
-import { paragraphDoc, redisBackbone, startAiInstances } from './aiInstances.ts'
-import { converged, describeDivergence, editConcurrently, storedDoc } from './instances.ts'
+import { paragraphDoc } from './aiInstances.ts'
+import { announceNginxStackSkip, paragraphStored, startNginxStack, type NginxStack } from './behindNginx.ts'
+import { converged, describeDivergence, editConcurrently } from './instances.ts'
 
 const FILE = 'tests/scale/nginx.test.ts'
-const skip = announcePostgresSkip(FILE) || announceRedisSkip(FILE) || announceNginxSkip(FILE)
+const skip = announceNginxStackSkip(FILE)
 
 describe('the nginx configuration', () => {
   it('is the one the README shows, and the tests replace only the upstream servers and the listen line', () => {
@@ -38,39 +37,21 @@ describe('the nginx configuration', () => {
 })
 
 describe.skipIf(skip)('three instances behind nginx, round-robin', () => {
-  let pg: TestPostgres
-  let redis: RedisServer
-  let upstream: FakeOpenAI
-  let servers: TestServer[] = []
+  let stack: NginxStack
+  let servers: TestServer[]
   let nginx: TestNginx
+  let upstream: FakeOpenAI
   const clients: TestClient[] = []
 
   beforeAll(async () => {
-    ;[pg, redis, upstream] = await Promise.all([startPostgres({ fsync: false }), startRedis(), startFakeOpenAI()])
-    const url = await pg.createDatabase('nginx')
-    servers = await startAiInstances(3, url, upstream.url, redisBackbone(redis.url, 'nginx:'), { TRUST_PROXY: 'true' })
-    nginx = await startNginx(servers.map((s) => s.port))
+    stack = await startNginxStack()
+    ;({ servers, nginx, upstream } = stack)
   })
   afterAll(async () => {
     for (const c of clients.splice(0)) c.destroy()
-    await nginx?.close()
-    await Promise.all(servers.map((s) => s.close()))
-    await upstream?.close()
-    await redis?.cleanup()
-    await pg?.cleanup()
+    await stack?.close()
   })
-
-  /**
-   * The job may run on an instance that has not heard of the paragraph yet:
-   * wait until the store and every instance's room have it, as an editor
-   * waits for "Saved".
-   */
-  const paragraphEverywhere = (docId: string) =>
-    waitFor(async () => {
-      const rooms = servers.flatMap((s) => s.server.context.registry.get(docId)?.doc ?? [])
-      const docs = [await storedDoc(servers[0]!, docId), ...rooms]
-      return docs.every((d) => d.getXmlFragment(DOC_FIELD).length === 1)
-    }, `the paragraph of ${docId} stored and on every instance`)
+  const paragraphEverywhere = (docId: string) => paragraphStored(servers, docId)
 
   const connectionsPerInstance = () => servers.map((s) => s.server.context.registry.connectionCount)
 
