@@ -107,11 +107,9 @@ export class ClusterRules {
     if (this.rechecking || this.closed) return
     this.rechecking = true
     try {
-      for (const jti of this.opts.edge.liveTokens()) {
-        if (await this.opts.store.isTokenRevoked(jti)) {
-          this.opts.log.info('a live token was revoked elsewhere (found in the store): closing its sockets')
-          this.opts.edge.revokeToken(jti)
-        }
+      for (const jti of await this.opts.store.revokedAmong(this.opts.edge.liveTokens())) {
+        this.opts.log.info('a live token was revoked elsewhere (found in the store): closing its sockets')
+        this.opts.edge.revokeToken(jti)
       }
       // Only rooms with stored updates: a new document may have no record yet.
       const stored = [...this.opts.registry.loaded()].filter((r) => !r.closed && (r.busLink?.watermark ?? 0) > 0).map((r) => r.docId)

@@ -98,6 +98,10 @@ export class MemoryStore implements DocStore {
     return this.revoked.has(jti)
   }
 
+  async revokedAmong(jtis: readonly string[]): Promise<Set<string>> {
+    return new Set(jtis.filter((jti) => this.revoked.has(jti)))
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}

@@ -203,6 +203,13 @@ export class PostgresStore implements DocStore {
     return rowCount === 1
   }
 
+  async revokedAmong(jtis: readonly string[]): Promise<Set<string>> {
+    if (jtis.length === 0) return new Set()
+    const db = await this.db()
+    const { rows } = await db.query<{ jti: string }>('SELECT jti FROM revoked_tokens WHERE jti = ANY($1::text[])', [jtis])
+    return new Set(rows.map((r) => r.jti))
+  }
+
   async ping(): Promise<void> {
     const db = await this.settled()
     await db.query('SELECT 1')

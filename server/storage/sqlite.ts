@@ -205,6 +205,10 @@ export class SqliteStore implements DocStore {
     return this.stmt.isRevoked.get(jti) !== undefined
   }
 
+  async revokedAmong(jtis: readonly string[]): Promise<Set<string>> {
+    return new Set(jtis.filter((jti) => this.stmt.isRevoked.get(jti) !== undefined))
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get()
   }

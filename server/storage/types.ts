@@ -88,6 +88,8 @@ export interface DocStore {
   /** Revoke an access token by its id until it would have expired (ms). */
   revokeToken(jti: string, expiresAt: number): Promise<void>
   isTokenRevoked(jti: string): Promise<boolean>
+  /** Which of these token ids are revoked, in one read (several instances re-check their live sockets' tokens). */
+  revokedAmong(jtis: readonly string[]): Promise<Set<string>>
   /** Resolves if the store answers now; rejects if it is unreachable (for /api/health). */
   ping(): Promise<void>
   close(): Promise<void>

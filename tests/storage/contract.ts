@@ -296,6 +296,8 @@ export function storageContract(factory: StoreFactory): void {
       await store.revokeToken('jti-1', Date.now() + 60_000)
       expect(await store.isTokenRevoked('jti-1')).toBe(true)
       expect(await store.isTokenRevoked('jti-2')).toBe(false)
+      expect(await store.revokedAmong(['jti-2', 'jti-1', 'jti-3'])).toEqual(new Set(['jti-1']))
+      expect(await store.revokedAmong([])).toEqual(new Set())
     })
 
     if (factory.reopen) {
