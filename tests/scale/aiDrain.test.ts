@@ -65,8 +65,11 @@ describe.skipIf(skip)('SIGTERM drains AI jobs', () => {
     await waitFor(() => owner.events.some((e) => e.type === 'delta'), 'the job writes')
 
     a.child.kill('SIGTERM')
+    // Too long an instruction: 413 until the signal is handled, so the probe never starts a job itself.
+    const probe = { ...body, op: 'generate', instruction: 'x'.repeat(3000), requester: requester('Bo') }
     const refused = await waitFor(async () => {
-      const res = await fetch(`${a.url}/api/docs/drain/ai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, requester: requester('Bo') }) })
+      const res = await fetch(`${a.url}/api/docs/drain/ai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(probe) })
+      if (res.status !== 503) expect(res.status).toBe(413)
       return res.status === 503 ? ((await res.json()) as { error: { code: string } }) : null
     }, 'a new job is refused while draining')
     expect(refused.error.code).toBe('shutting_down')
