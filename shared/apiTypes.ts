@@ -24,7 +24,8 @@ export interface HealthResponse {
   storage: { ok: boolean; lastError: string | null; pendingWrites: number }
   /** The bus between instances: 'none' for a single instance. While it is down this instance still serves and stores. */
   bus: 'up' | 'down' | 'none'
-  ai: { configured: boolean; runningJobs: number; message?: string }
+  /** `draining`: shutting down (SIGTERM), so no new AI jobs; health answers 503 to take it out of rotation. */
+  ai: { configured: boolean; runningJobs: number; message?: string; draining?: boolean }
 }
 
 export interface AiStatusResponse {

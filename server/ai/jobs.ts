@@ -67,9 +67,10 @@ export class AiJobs {
   }
 
   health() {
+    const draining = this.draining ? { draining: true } : {}
     return this.configured
-      ? { configured: true, runningJobs: this.runningCount }
-      : { configured: false, runningJobs: 0, message: this.opts.notConfiguredMessage }
+      ? { configured: true, runningJobs: this.runningCount, ...draining }
+      : { configured: false, runningJobs: 0, message: this.opts.notConfiguredMessage, ...draining }
   }
 
   status() {

@@ -27,7 +27,8 @@ export function healthRoutes(ctx: ServerContext) {
     // 503 lets a load balancer take a degraded instance out of rotation. A
     // bus outage is not one: this instance still serves and stores its own
     // clients' edits, and the others pick them up from the store.
-    return c.json(body, failing ? 503 : 200)
+    // Draining (SIGTERM) is out of rotation too: new clients belong elsewhere.
+    return c.json(body, failing || ctx.ai?.isDraining ? 503 : 200)
   })
 }
 

@@ -73,6 +73,10 @@ describe.skipIf(skip)('SIGTERM drains AI jobs', () => {
       return res.status === 503 ? ((await res.json()) as { error: { code: string } }) : null
     }, 'a new job is refused while draining')
     expect(refused.error.code).toBe('shutting_down')
+    // Out of the load balancer's rotation meanwhile.
+    const health = await fetch(`${a.url}/api/health`)
+    expect(health.status).toBe(503)
+    expect(((await health.json()) as { ai: { draining?: boolean } }).ai.draining).toBe(true)
     expect(a.child.exitCode).toBeNull()
 
     upstream.release()
