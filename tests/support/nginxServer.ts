@@ -70,7 +70,9 @@ pid ${path.join(dir, 'nginx.pid')};
 error_log ${path.join(dir, 'error.log')} warn;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  # Which instance served each request, written when the request ends.
+  log_format upstreams '$request_method|$request_uri|$status|$upstream_addr';
+  access_log ${path.join(dir, 'access.log')} upstreams;
   client_body_temp_path ${temp('body')};
   proxy_temp_path ${temp('proxy')};
   fastcgi_temp_path ${temp('fastcgi')};
@@ -81,12 +83,22 @@ http {
 `
 }
 
+export interface ServedRequest {
+  method: string
+  uri: string
+  status: number
+  /** The upstream's port, or null when nginx answered by itself. */
+  port: number | null
+}
+
 export interface TestNginx {
   url: string
   wsUrl: string
   port: number
   /** The error log so far (for failure messages). */
   log(): string
+  /** Every finished request and the instance port that served it (the last one tried). */
+  served(): ServedRequest[]
   close(): Promise<void>
 }
 
@@ -136,6 +148,7 @@ export async function startNginx(upstreamPorts: readonly number[]): Promise<Test
     wsUrl: `ws://127.0.0.1:${port}/api/collab`,
     port,
     log,
+    served: () => readServed(path.join(dir, 'access.log')),
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM') // fast shutdown: drops open connections
@@ -145,6 +158,21 @@ export async function startNginx(upstreamPorts: readonly number[]): Promise<Test
       fs.rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+function readServed(file: string): ServedRequest[] {
+  if (!fs.existsSync(file)) return []
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [method = '', uri = '', status = '0', upstream = '-'] = line.split('|')
+      // Several tries read "a:1, b:2"; the last one answered.
+      const last = upstream.split(',').at(-1)!.trim()
+      const port = /:(\d+)$/.exec(last)?.[1]
+      return { method, uri, status: Number(status), port: port ? Number(port) : null }
+    })
 }
 
 function canConnect(port: number): Promise<boolean> {
