@@ -11,15 +11,17 @@
  *     store (all three commands are idempotent): cancel waits for the
  *     terminal event, accept and discard for the job's outcome (`settle`),
  *     which carries accept's undo history back to the requester.
- *   - A dead instance: heartbeats on the control channel tell who is alive
- *     (as Cluster does for carets). When the instance running a job goes
- *     silent for `peerTimeoutMs`, or leaves without ending it, every instance
- *     that follows the job appends an `instance_lost` error as the next id;
- *     the store lets exactly one of them win, and every stream, everywhere,
- *     ends with it. A job looked up later on an instance that saw the death
- *     is ended the same way. If the job's instance was only partitioned, its
- *     next append is refused (EventIdTaken) and it stops the job, so the
- *     store never holds two endings.
+ *   - A dead instance: while a job runs, its instance renews the job's
+ *     keep-alive in the store every ALIVE_RENEW_MS (TTL ALIVE_TTL_MS). A job
+ *     not ended whose keep-alive has run out, or whose instance went silent
+ *     on the control channel for `peerTimeoutMs` or left without ending it,
+ *     has lost its instance: every instance that follows the job (checked
+ *     every ALIVE_RENEW_MS) or looks it up appends an `instance_lost` error
+ *     as the next id; the store lets exactly one of them win, and every
+ *     stream, everywhere, ends with it. So a SIGKILL ends the job's streams
+ *     within about ALIVE_TTL_MS. If the job's instance was only stalled or
+ *     partitioned, its next append is refused (EventIdTaken) and it stops the
+ *     job, so the store never holds two endings.
  */
 import type { AiAcceptResult, AiEventRecord, AiJobStatus } from '../../shared/aiProtocol.ts'
 import type { AiCommand, Bus, ControlMessage, InstanceId, Subscription } from '../bus/types.ts'
@@ -41,6 +43,12 @@ export interface SharedJobsOptions {
 }
 
 const COMMAND_REPEAT_MS = 1000
+/**
+ * Longer than any pause a healthy instance takes (GC, a slow Redis reply),
+ * short enough that a killed one's streams end within seconds.
+ */
+export const ALIVE_TTL_MS = 4000
+const ALIVE_RENEW_MS = 1000
 const POLL_MS = 25
 /** Instances known dead; ids are random per process start, so this only grows with restarts. */
 const MAX_DEAD = 1000
@@ -61,6 +69,7 @@ export class SharedJobs {
   private readonly mirrors = new Set<Promise<void>>()
   private readonly control: Subscription
   private readonly timer: NodeJS.Timeout
+  private readonly aliveCheck: NodeJS.Timeout
   private readonly commandTimeoutMs: number
 
   constructor(private readonly opts: SharedJobsOptions) {
@@ -71,12 +80,20 @@ export class SharedJobs {
       for (const gone of this.peers.takeSilent(opts.peerTimeoutMs)) this.instanceGone(gone)
     }, opts.heartbeatMs)
     this.timer.unref()
+    this.aliveCheck = setInterval(() => this.checkFollowed(), ALIVE_RENEW_MS)
+    this.aliveCheck.unref()
   }
 
   /** Copy a local job's events to the store, in order, starting now. */
   mirror(job: AiJob): void {
     let chain = Promise.resolve()
     let broken = false
+    const renew = () => void this.opts.store.keepAlive(job.id, ALIVE_TTL_MS).catch((err: unknown) => this.opts.log.warn(`AI job ${job.id}: renewing its keep-alive failed`, (err as Error).message))
+    // Before the start event, so no instance ever sees the job without it.
+    chain = this.opts.store.keepAlive(job.id, ALIVE_TTL_MS).catch(() => {})
+    const renewal = setInterval(renew, ALIVE_RENEW_MS)
+    renewal.unref()
+    void job.finished.finally(() => clearInterval(renewal))
     const push = (record: AiEventRecord) => {
       if (broken) return
       const next = chain.then(() => this.opts.store.append(job.id, record, this.instanceId)).catch((err: unknown) => {
@@ -103,7 +120,7 @@ export class SharedJobs {
   /** The job as the store knows it; a job whose instance is known dead is ended first. */
   async head(jobId: string): Promise<JobHead | null> {
     const head = await this.opts.store.head(jobId)
-    if (head && !head.ended && this.dead.has(head.instance)) {
+    if (head && this.lost(head)) {
       await this.endLost(jobId, head)
       return this.opts.store.head(jobId)
     }
@@ -162,6 +179,7 @@ export class SharedJobs {
 
   close(): void {
     clearInterval(this.timer)
+    clearInterval(this.aliveCheck)
     this.control.close()
   }
 
@@ -242,6 +260,20 @@ export class SharedJobs {
       void this.opts.store.head(jobId).then(
         (head) => (head && !head.ended ? this.endLost(jobId, head) : undefined),
         (err: unknown) => this.opts.log.error(`AI job ${jobId}: reading it after its instance died failed`, err),
+      )
+    }
+  }
+
+  private lost(head: JobHead): boolean {
+    return !head.ended && head.instance !== this.instanceId && (!head.alive || this.dead.has(head.instance))
+  }
+
+  /** Jobs that streams here follow: has one lost its instance? */
+  private checkFollowed(): void {
+    for (const jobId of this.followed.keys()) {
+      void this.opts.store.head(jobId).then(
+        (head) => (head && this.lost(head) ? this.endLost(jobId, head) : undefined),
+        (err: unknown) => this.opts.log.debug(`AI job ${jobId}: keep-alive check failed`, (err as Error).message),
       )
     }
   }

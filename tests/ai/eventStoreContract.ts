@@ -59,7 +59,7 @@ export function eventStoreContract(factory: EventStoreFactory): void {
       expect(await b.head(job)).toBeNull()
       await a.append(job, start(job), 'inst-A')
       await a.append(job, delta(2), 'inst-A')
-      expect(await b.head(job)).toEqual({ docId: DOC, instance: 'inst-A', lastId: 2, ended: false, terminal: null })
+      expect(await b.head(job)).toEqual({ docId: DOC, instance: 'inst-A', lastId: 2, ended: false, alive: false, terminal: null })
       await a.append(job, done(3), 'inst-A')
       expect(await b.head(job)).toMatchObject({ lastId: 3, ended: true, terminal: done(3) })
     })
@@ -122,6 +122,18 @@ export function eventStoreContract(factory: EventStoreFactory): void {
       await a.append(job, delta(2), 'inst-A')
       await sleep(50)
       expect(f.got.map((r) => r.id)).toEqual([1])
+    })
+
+    it('a job is alive while its instance renews the keep-alive, from before its start event', async () => {
+      const job = newJob()
+      await a.keepAlive(job, 300)
+      await a.append(job, start(job), 'inst-A')
+      expect(await b.head(job)).toMatchObject({ alive: true })
+      await sleep(150)
+      await a.keepAlive(job, 300)
+      await sleep(200)
+      expect(await b.head(job)).toMatchObject({ alive: true })
+      await waitFor(async () => (await b.head(job))?.alive === false, 'keep-alive runs out', 2000, 20)
     })
 
     it('the first outcome wins, and every handle reads it', async () => {

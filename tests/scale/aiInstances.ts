@@ -52,6 +52,7 @@ function bind(store: AiEventStore): AiEventStore {
     append: store.append.bind(store),
     head: store.head.bind(store),
     follow: store.follow.bind(store),
+    keepAlive: store.keepAlive.bind(store),
     settle: store.settle.bind(store),
     outcome: store.outcome.bind(store),
     close: store.close.bind(store),

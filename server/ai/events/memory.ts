@@ -13,10 +13,13 @@ interface Entry {
   listeners: Set<(record: AiEventRecord) => void>
   outcome: JobOutcome | null
   touchedAt: number
+  aliveUntil: number
 }
 
 export class MemoryEventStore implements AiEventStore {
   private readonly jobs = new Map<string, Entry>()
+  /** Keep-alives of jobs whose start event is not stored yet. */
+  private readonly alive = new Map<string, number>()
   private readonly retentionMs: number
 
   constructor(opts: { retentionMs?: number; now?: () => number } = {}) {
@@ -31,7 +34,8 @@ export class MemoryEventStore implements AiEventStore {
     let entry = this.jobs.get(jobId)
     if (!entry) {
       if (record.id !== 1) throw new Error(`AI job ${jobId} must start with event 1, not ${record.id}`)
-      entry = { records: [], instance, listeners: new Set(), outcome: null, touchedAt: 0 }
+      entry = { records: [], instance, listeners: new Set(), outcome: null, touchedAt: 0, aliveUntil: this.alive.get(jobId) ?? 0 }
+      this.alive.delete(jobId)
       this.jobs.set(jobId, entry)
     }
     if (record.id <= entry.records.length) throw new EventIdTaken(jobId, record.id)
@@ -48,7 +52,7 @@ export class MemoryEventStore implements AiEventStore {
     if (start?.type !== 'start') return null
     const last = entry.records[entry.records.length - 1]!
     const ended = isTerminalEvent(last)
-    return { docId: start.data.docId, instance: entry.instance, lastId: last.id, ended, terminal: ended ? last : null }
+    return { docId: start.data.docId, instance: entry.instance, lastId: last.id, ended, alive: entry.aliveUntil > this.now(), terminal: ended ? last : null }
   }
 
   follow(jobId: string, afterId: number, onEvent: (record: AiEventRecord) => void, onEnd: (err?: Error) => void): Following {
@@ -75,6 +79,13 @@ export class MemoryEventStore implements AiEventStore {
     return { ready: Promise.resolve(), close }
   }
 
+  async keepAlive(jobId: string, ttlMs: number): Promise<void> {
+    const entry = this.entry(jobId)
+    // Before the start event (the first keep-alive comes first), kept aside.
+    if (entry) entry.aliveUntil = this.now() + ttlMs
+    else this.alive.set(jobId, this.now() + ttlMs)
+  }
+
   async settle(jobId: string, outcome: JobOutcome): Promise<void> {
     const entry = this.entry(jobId)
     if (entry && !entry.outcome) entry.outcome = outcome
@@ -86,6 +97,7 @@ export class MemoryEventStore implements AiEventStore {
 
   async close(): Promise<void> {
     this.jobs.clear()
+    this.alive.clear()
   }
 
   private entry(jobId: string): Entry | undefined {

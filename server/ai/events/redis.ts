@@ -12,7 +12,8 @@
  *
  * Bounded memory: every append renews the stream's TTL (`retentionMs`), so a
  * job's events go `retentionMs` after its last event, and MAXLEN caps one
- * stream (see EVENT_STORE_DEFAULTS.maxEvents). The outcome key has the same TTL.
+ * stream (see EVENT_STORE_DEFAULTS.maxEvents). The outcome key has the same
+ * TTL; the keep-alive key (`...:alive`) lives only as long as it is renewed.
  *
  * Appends run as one Lua script, so "only id lastId + 1, first writer wins"
  * is atomic even when several instances try at once. Each follower uses its
@@ -83,16 +84,17 @@ class RedisEventStore implements AiEventStore {
 
   async head(jobId: string): Promise<JobHead | null> {
     const key = this.key(jobId)
-    const [first, last] = await Promise.all([
+    const [first, last, alive] = await Promise.all([
       this.redis.xrange(key, '-', '+', 'COUNT', 1) as Promise<Entry[]>,
       this.redis.xrevrange(key, '+', '-', 'COUNT', 1) as Promise<Entry[]>,
+      this.redis.exists(`${key}:alive`),
     ])
     const start = first[0] && parseEntry(first[0])
     const end = last[0] && parseEntry(last[0])
     if (!start || start.type !== 'start' || !end) return null
     const instance = field(first[0]![1], 'i') ?? ''
     const ended = isTerminalEvent(end)
-    return { docId: start.data.docId, instance, lastId: end.id, ended, terminal: ended ? end : null }
+    return { docId: start.data.docId, instance, lastId: end.id, ended, alive: alive === 1, terminal: ended ? end : null }
   }
 
   follow(jobId: string, afterId: number, onEvent: (record: AiEventRecord) => void, onEnd: (err?: Error) => void): Following {
@@ -139,6 +141,10 @@ class RedisEventStore implements AiEventStore {
       }
     })()
     return { ready, close }
+  }
+
+  async keepAlive(jobId: string, ttlMs: number): Promise<void> {
+    await this.redis.set(`${this.key(jobId)}:alive`, '1', 'PX', ttlMs)
   }
 
   async settle(jobId: string, outcome: JobOutcome): Promise<void> {

@@ -16,6 +16,9 @@
  *     the terminal event.
  *   - `head` names the job's document and instance (from its start event),
  *     its last id and whether it has ended; null for an unknown or expired job.
+ *   - `keepAlive(jobId, ttlMs)` says the job's instance is alive for the
+ *     next `ttlMs`; `head().alive` is false once that has run out, so a job
+ *     whose instance died is noticed within the TTL, by any instance.
  *   - `settle` records how the job was resolved (accept or discard); the
  *     first outcome wins and later ones are ignored, as with the job itself.
  *   - Everything about a job expires `retentionMs` after its last append, so
@@ -31,6 +34,8 @@ export interface JobHead {
   instance: string
   lastId: number
   ended: boolean
+  /** The job's instance renewed its keep-alive within the TTL it gave. */
+  alive: boolean
   /** The terminal event, once there is one. */
   terminal: AiEventRecord | null
 }
@@ -50,6 +55,7 @@ export interface AiEventStore {
   head(jobId: string): Promise<JobHead | null>
   /** Events after `afterId`, then live ones; `onEnd` after the terminal event, or with an error if reading failed. */
   follow(jobId: string, afterId: number, onEvent: (record: AiEventRecord) => void, onEnd: (err?: Error) => void): Following
+  keepAlive(jobId: string, ttlMs: number): Promise<void>
   settle(jobId: string, outcome: JobOutcome): Promise<void>
   outcome(jobId: string): Promise<JobOutcome | null>
   close(): Promise<void>
