@@ -58,8 +58,9 @@ function report(s: CopySummary, from: string, to: string): string {
 async function main(): Promise<void> {
   const { dataDir, url, force } = options()
   const where = describeDatabase(url)
-  const extras = readSqliteExtras(dataDir)
+  // The store first: it brings an older folder's schema up to date, so the tables read next exist.
   const source = new SqliteStore({ dataDir })
+  const extras = readSqliteExtras(dataDir)
   let target: PostgresStore
   try {
     target = await PostgresStore.open({ url })
