@@ -19,8 +19,9 @@ import { connections } from './connections.ts'
 import { coldLoad } from './coldload.ts'
 import { aiOneRoom, aiStreaming } from './ai.ts'
 import { durability } from './durability.ts'
+import { scale } from './scale.ts'
 
-const ALL: Benchmark[] = [fanout, rooms, connections, coldLoad, aiStreaming, aiOneRoom, durability]
+const ALL: Benchmark[] = [fanout, rooms, connections, coldLoad, aiStreaming, aiOneRoom, durability, scale]
 
 function parseArgs(argv: string[]): { names: string[]; quick: boolean; profile: boolean } {
   const names: string[] = []

@@ -13,7 +13,7 @@
  */
 import path from 'node:path'
 import { nowUs, sleep } from './clock.ts'
-import type { ClientReport, ClientSpec, CollabApi, WriterPlan } from './collabApi.ts'
+import type { ClientReport, ClientSpec, CollabApi, OpenResult, WriterPlan } from './collabApi.ts'
 import type { IdleApi } from './idleApi.ts'
 import { closeWorkers, LOAD_GENERATOR_NICE, spread, startWorkers, type WorkerHandle } from './ipc.ts'
 import { phaseCost, sampleMany, type PhaseCost } from './proc.ts'
@@ -40,6 +40,14 @@ export interface TypingRunOptions {
   phases?: Phase[]
   /** Add one probe connection per document in a process of its own (see workers/idle.ts). */
   probe?: boolean
+  /**
+   * Several instances of one cluster (`server` among them): client key k
+   * connects to instance k mod n, the probe to the last one, and the server
+   * figures are the sum over the instances' processes.
+   */
+  instances?: readonly BenchServer[]
+  /** Cumulative CPU ms of the services behind the instances (PostgreSQL, Redis), sampled around the typing phase. */
+  serviceCpuMs?: () => number
 }
 
 export interface TypingRunResult {
@@ -61,6 +69,8 @@ export interface TypingRunResult {
   firstObserverMs: Distribution
   observerSpreadMs: Distribution
   server: { baselineRssKiB: number; connect: PhaseCost; typing: PhaseCost; peakRssKiB: number }
+  /** CPU ms of the services (PostgreSQL, Redis) in the typing phase, when `serviceCpuMs` was given. */
+  servicesTypingCpuMs: number | null
   loadGenerator: { connect: PhaseCost; typing: PhaseCost }
   /** Marker latency at the probe connection (null without a probe). */
   probeMs: Distribution | null
@@ -83,23 +93,36 @@ export async function typingRun(o: TypingRunOptions): Promise<TypingRunResult> {
     const home = new Map<number, WorkerHandle<CollabApi>>()
     byWorker.forEach((list, i) => list.forEach((s) => home.set(s.key, workers[i]!)))
     const workerPids = workers.map((w) => w.pid)
+    const instances = o.instances ?? [o.server]
+    const sampleServer = () => (instances.length === 1 ? instances[0]!.sample() : sampleMany(instances.map((s) => s.pid)))
+    const probeServer = instances[instances.length - 1]!
 
     // connect
-    const baseline = o.server.sample()
+    const baseline = sampleServer()
     const lg0 = sampleMany(workerPids)
-    const opened = await Promise.all(
-      workers.map((w, i) => w.call('open', { wsUrl: o.server.wsUrl, clients: byWorker[i]!, observe: 'markers', concurrency: o.connectConcurrency, timeoutMs: 60_000 })),
-    )
-    const connected = o.server.sample()
+    const opened = (
+      await Promise.all(
+        workers.map(async (w, i) => {
+          const results: OpenResult[] = []
+          // One open per instance, one after another: a worker's clients accumulate.
+          for (const [n, inst] of instances.entries()) {
+            const mine = byWorker[i]!.filter((s) => s.key % instances.length === n)
+            if (mine.length > 0) results.push(await w.call('open', { wsUrl: inst.wsUrl, clients: mine, observe: 'markers', concurrency: o.connectConcurrency, timeoutMs: 60_000 }))
+          }
+          return results
+        }),
+      )
+    ).flat()
+    const connected = sampleServer()
     const lg1 = sampleMany(workerPids)
     if (probe) {
       const docIds = Array.from({ length: o.docs }, (_, d) => `${o.docPrefix}-${d}`)
-      const p = await probe.call('open', { wsUrl: o.server.wsUrl, docIds, concurrency: 8, timeoutMs: 60_000, renewAwarenessMs: 15_000, scanMarkers: true })
+      const p = await probe.call('open', { wsUrl: probeServer.wsUrl, docIds, concurrency: 8, timeoutMs: 60_000, renewAwarenessMs: 15_000, scanMarkers: true })
       if (p.failed > 0) throw new Error(`probe failed to connect: ${p.errors.join('; ')}`)
     }
     // Let the connect burst's garbage settle before the memory figure.
     await sleep(1000)
-    const settled = o.server.sample()
+    const settled = sampleServer()
 
     // seed: one paragraph per writer, created by the document's first client
     await Promise.all(
@@ -127,7 +150,8 @@ export async function typingRun(o: TypingRunOptions): Promise<TypingRunResult> {
         plans.set(h, list)
       }
     }
-    const s0 = o.server.sample()
+    const s0 = sampleServer()
+    const svc0 = o.serviceCpuMs?.() ?? 0
     const lg2 = sampleMany(workerPids)
     const typed = await Promise.all(workers.map((w) => w.call('type', { writers: plans.get(w) ?? [] })))
     const inserts = typed.reduce((n, t) => n + t.inserts, 0)
@@ -136,7 +160,8 @@ export async function typingRun(o: TypingRunOptions): Promise<TypingRunResult> {
     const drained = await Promise.all(
       workers.map((w, i) => w.call('drain', { expected: byWorker[i]!.map((s): [number, number] => [s.key, expected(s.key)]), timeoutMs: 30_000 })),
     )
-    const s1 = o.server.sample()
+    const s1 = sampleServer()
+    const svc1 = o.serviceCpuMs?.() ?? 0
     const lg3 = sampleMany(workerPids)
     o.phases?.push({ label: 'connect', fromUs: baseline.atUs, toUs: connected.atUs }, { label: 'typing', fromUs: s0.atUs, toUs: s1.atUs })
 
@@ -163,6 +188,7 @@ export async function typingRun(o: TypingRunOptions): Promise<TypingRunResult> {
       ...perInsert(reports),
       latencyAfter2sMs: msDistribution(concat(reports.map((r) => r.latenciesUs.filter((_, i) => r.sentUs[i]! >= startAtUs + 2e6)))),
       server: { baselineRssKiB: baseline.rssKiB, connect: { ...phaseCost(baseline, connected), rssAfterKiB: settled.rssKiB }, typing, peakRssKiB: s1.hwmKiB },
+      servicesTypingCpuMs: o.serviceCpuMs ? svc1 - svc0 : null,
       loadGenerator: { connect: phaseCost(lg0, lg1), typing: phaseCost(lg2, lg3) },
       probeMs: probed ? msDistribution(probed.latenciesUs) : null,
       serverCpuPerDeliveredUs: serverDelivered > 0 ? (typing.cpuMs * 1000) / serverDelivered : Number.NaN,
