@@ -184,9 +184,17 @@ export class AiJobs {
     const running = [...this.jobs.values()].filter((j) => j.running)
     for (const j of running) j.cancel()
     await Promise.allSettled(running.map((j) => j.finished))
+    const shared = this.shared
+    if (shared) {
+      // The undo record goes with this instance: an unresolved job is
+      // accepted, and the other instances are told, so an Accept sent to them
+      // later still gets the history and a Discard a clear 409.
+      const open = [...this.jobs.values()].filter((j) => j.status !== 'accepted' && j.status !== 'discarded')
+      await Promise.all(open.map((j) => shared.settled(j.id, j.accept())))
+    }
     for (const j of this.jobs.values()) j.settle()
     // Every event is in the shared store before this instance says goodbye.
-    await this.shared?.flush()
+    await shared?.flush()
     this.shared?.close()
   }
 

@@ -189,7 +189,8 @@ export class SharedJobs {
     if (!head.ended) throw new JobStateError('the job is still running; stop it first')
     const known = await this.opts.store.outcome(jobId)
     if (known) return known
-    if (head.terminal?.type === 'error' && head.terminal.data.code === 'instance_lost') {
+    const gone = head.terminal?.type === 'error' && head.terminal.data.code === 'instance_lost'
+    if (gone || this.dead.has(head.instance)) {
       // Its undo record died with its instance: the text can only stay.
       if (command === 'discard') throw new JobStateError('the instance that ran the job is gone, so its text can no longer be discarded; it stays in the document')
       const outcome: JobOutcome = { status: 'accepted', history: null }

@@ -6,7 +6,7 @@
  * AI_DRAIN_TIMEOUT_MS runs out is cancelled, its text kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { anchorInBlock, requester, resumeJob, startJob } from '../support/aiClient.ts'
+import { anchorInBlock, postJob, requester, resumeJob, startJob } from '../support/aiClient.ts'
 import { connectSynced, type TestClient } from '../support/clients.ts'
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fakeOpenAI.ts'
 import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
@@ -85,6 +85,12 @@ describe.skipIf(skip)('SIGTERM drains AI jobs', () => {
     expect(onB.events).toEqual(owner.events)
     expect(await a.exited).toEqual({ code: 0, signal: null })
     await waitFor(() => closeCodes.includes(1001), 'the socket closed with 1001')
+    // The job was still pending when A went: it was accepted on the way out,
+    // and another instance answers with its history.
+    const accepted = await postJob(b.url, jobId, 'accept')
+    expect(accepted.status).toBe(200)
+    expect((accepted.body as { history: { insertions: unknown[] } | null }).history?.insertions.length).toBeGreaterThan(0)
+    expect((await postJob(b.url, jobId, 'discard')).status).toBe(409)
     await waitFor(() => /^Finished during the drain\. ?End\.$/.test(watcher.text()), `the whole text is in the document (${JSON.stringify(watcher.text())})`)
   })
 
