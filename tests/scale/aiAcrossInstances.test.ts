@@ -47,11 +47,13 @@ const deltaText = (events: AiEventRecord[]) => events.map((e) => (e.type === 'de
 for (const kind of backbones) {
   describe.skipIf(kind.skip)(`AI jobs across three instances (${kind.name})`, () => {
     let servers: TestServer[] = []
+    let backbone: Backbone
     const clients: TestClient[] = []
     let docs = 0
     beforeAll(async () => {
       const url = await pg.createDatabase(`ai_${++databases}`)
-      servers = await startAiInstances(3, url, upstream.url, kind.make())
+      backbone = kind.make()
+      servers = await startAiInstances(3, url, upstream.url, backbone)
     })
     afterAll(async () => {
       await Promise.all(servers.map((s) => s.close()))
@@ -162,6 +164,32 @@ for (const kind of backbones) {
       await waitFor(() => second.client.text() === 'Original.', 'job text taken back')
       expect((await postJob(b.url, goneId, 'accept')).status).toBe(409)
       expect((await postJob(a.url, goneId, 'accept')).status).toBe(409)
+    })
+
+    it('a job whose instance was taken for dead (a stall, a partition) is stopped there: one ending, the model aborted', async () => {
+      const [a, b] = servers as [TestServer, TestServer, TestServer]
+      const { docId, body } = await prepare()
+      upstream.script({ tokens: tokenize('One two three four five six.'), delayMs: 5, pauseAfter: 2 })
+      const before = upstream.requests.length
+      const owner = await startJob(a.url, docId, body)
+      const jobId = await waitFor(() => owner.jobId(), 'job id')
+      const follower = await resumeJob(b.url, jobId, 0)
+      await waitFor(() => follower.events.some((e) => e.type === 'delta'), 'B follows')
+      // What an instance that stopped hearing A would do.
+      const store = await backbone.events()
+      const head = (await store.head(jobId))!
+      await store.append(jobId, { id: head.lastId + 1, type: 'error', data: { code: 'instance_lost', message: 'taken for dead' } }, 'someone-else')
+      await follower.ended
+      expect(follower.events.at(-1)).toMatchObject({ type: 'error', data: { code: 'instance_lost' } })
+      upstream.release()
+      // A's next event is refused by the store, so A stops the model.
+      const request = upstream.requests[before]!
+      await request.closed
+      await owner.ended
+      expect(owner.events.at(-1)).toMatchObject({ type: 'done', data: { status: 'cancelled' } })
+      expect(request.abortedByClient()).toBe(true)
+      expect((await store.head(jobId))!.terminal).toMatchObject({ type: 'error', data: { code: 'instance_lost' } })
+      if (kind.name !== 'memory hub') await store.close()
     })
 
     it('a job id no instance knows is a 404 on every instance', async () => {
