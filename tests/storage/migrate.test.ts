@@ -23,8 +23,17 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 const PASSWORD = 'never-print-me'
 const HOUR = 3_600_000
 
+/** The command, as `npm run` starts it (`viaNpm`) or straight (quicker, for the other runs). */
 function migrate(...args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn('npm', ['run', '--silent', 'migrate-to-postgres', '--', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return run(process.execPath, ['--import', 'tsx', 'server/cli/migrate.ts', ...args])
+}
+
+function migrateViaNpm(...args: string[]): Promise<{ code: number | null; out: string }> {
+  return run('npm', ['run', '--silent', 'migrate-to-postgres', '--', ...args])
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr.on('data', (d: Buffer) => (out += d.toString()))
@@ -94,12 +103,12 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
 
   it('copies every document, tombstone and revoked token, and a server on PostgreSQL serves them', async () => {
     const withPassword = databaseUrl.replace('postgres@', `postgres:${PASSWORD}@`)
-    const run = await migrate('--data', dataDir, '--database', withPassword)
-    expect(run.out).not.toContain(PASSWORD)
-    expect(run.code, run.out).toBe(0)
-    expect(run.out).toContain('3 documents copied')
-    expect(run.out).toContain('1 tombstones')
-    expect(run.out).toContain('1 revoked tokens')
+    const first = await migrateViaNpm('--data', dataDir, '--database', withPassword)
+    expect(first.out).not.toContain(PASSWORD)
+    expect(first.code, first.out).toBe(0)
+    expect(first.out).toContain('3 documents copied')
+    expect(first.out).toContain('1 tombstones')
+    expect(first.out).toContain('1 revoked tokens')
 
     const srv = await startServer({ STORAGE: 'postgres', DATABASE_URL: databaseUrl })
     try {
@@ -154,12 +163,14 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
   })
 
   it('says what is wrong with its arguments', async () => {
-    const noData = await migrate('--database', databaseUrl)
+    const [noData, notAFolder, badUrl] = await Promise.all([
+      migrate('--database', databaseUrl),
+      migrate('--data', tempDir(), '--database', databaseUrl),
+      migrate('--data', dataDir, '--database', 'mysql://x'),
+    ])
     expect(noData.code).toBe(2)
     expect(noData.out).toContain('--data is required')
-    const notAFolder = await migrate('--data', tempDir(), '--database', databaseUrl)
     expect(notAFolder.out).toContain('holds no docs.sqlite')
-    const badUrl = await migrate('--data', dataDir, '--database', 'mysql://x')
     expect(badUrl.out).toContain('must start with postgres://')
   })
 })
