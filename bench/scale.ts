@@ -16,20 +16,19 @@
  *               from its restart until every client holds the same document
  *               with every marker.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { recordProfile, type Benchmark, type BenchContext } from './lib/bench.ts'
 import { sleep, nowUs } from './lib/clock.ts'
-import { startCluster, servicePids } from './lib/cluster.ts'
+import { cpuOf, servicePids, startCluster, startServices, type Services } from './lib/cluster.ts'
 import type { ClientSpec, CollabApi, WriterPlan } from './lib/collabApi.ts'
 import { closeWorkers, LOAD_GENERATOR_NICE, startWorkers } from './lib/ipc.ts'
-import { sampleProc } from './lib/proc.ts'
 import { RESULTS_DIR, type Cell, type Table } from './lib/report.ts'
 import { benchTempDir } from './lib/server.ts'
 import { distribution, round } from './lib/stats.ts'
 import type { StoreApi, StoreKind } from './lib/storeApi.ts'
 import { COLLAB_WORKER, countConverged, typingRun, type TypingRunResult } from './lib/typingRun.ts'
 import { FANOUT_RATE, FANOUT_WRITERS } from './fanout.ts'
-import { startPostgres } from '../tests/support/postgresServer.ts'
 
 const STORE_WORKER = path.resolve(import.meta.dirname, 'workers/store.ts')
 
@@ -50,10 +49,10 @@ const QUICK: ScaleSettings = {
   redis: { rounds: 1, typingS: 2, downAfterS: 0.5, clients: 6 },
 }
 
-async function fanoutAcross(ctx: BenchContext, s: ScaleSettings, instances: number): Promise<TypingRunResult> {
+async function fanoutAcross(ctx: BenchContext, services: Services, s: ScaleSettings, instances: number): Promise<TypingRunResult> {
   const label = (i: number) => `${instances}-instances-i${i}`
   const dir = (i: number) => path.join(RESULTS_DIR, 'profiles', ctx.name, label(i))
-  const cluster = await startCluster({ instances, redis: instances > 1, ...(ctx.profile ? { profileDir: dir } : {}) })
+  const cluster = await startCluster(services, { instances, redis: instances > 1, ...(ctx.profile ? { profileDir: dir } : {}) })
   const firstPhase = ctx.phases.length
   try {
     return await typingRun({
@@ -109,18 +108,18 @@ interface StoreRun {
   roomsServiceCpuUs: number
 }
 
-async function storeCosts(ctx: BenchContext, s: ScaleSettings): Promise<StoreRun[]> {
-  const pg = await startPostgres({ fsync: true })
+async function storeCosts(ctx: BenchContext, { pg }: Services, s: ScaleSettings): Promise<StoreRun[]> {
   const [worker] = await startWorkers<StoreApi>(STORE_WORKER, 1)
   const w = worker!
   const runs: StoreRun[] = []
+  const sqliteDir = benchTempDir('store')
   try {
     const kinds: [string, StoreKind][] = [
-      ['SQLite NORMAL', { kind: 'sqlite', dataDir: benchTempDir('store'), synchronous: 'NORMAL' }],
-      ['SQLite FULL', { kind: 'sqlite', dataDir: benchTempDir('store'), synchronous: 'FULL' }],
+      ['SQLite NORMAL', { kind: 'sqlite', dataDir: path.join(sqliteDir, 'normal'), synchronous: 'NORMAL' }],
+      ['SQLite FULL', { kind: 'sqlite', dataDir: path.join(sqliteDir, 'full'), synchronous: 'FULL' }],
       ['PostgreSQL (fsync on)', { kind: 'postgres', url: await pg.createDatabase('storecost') }],
     ]
-    const pgCpu = () => servicePids(pg, null).reduce((n, pid) => n + sampleProc(pid).cpuMs, 0)
+    const pgCpu = () => servicePids(pg, null).reduce((n, pid) => n + cpuOf(pid), 0)
     for (const [label, kind] of kinds) {
       ctx.log(`  store: ${label}`)
       await w.call('open', kind)
@@ -144,7 +143,7 @@ async function storeCosts(ctx: BenchContext, s: ScaleSettings): Promise<StoreRun
     }
   } finally {
     await closeWorkers([w])
-    await pg.cleanup()
+    fs.rmSync(sqliteDir, { recursive: true, force: true })
   }
   return runs
 }
@@ -159,14 +158,14 @@ interface RedisRound {
 }
 
 /** Time from redis-server's restart until every client holds the same document with every marker. */
-async function redisRestart(ctx: BenchContext, s: ScaleSettings): Promise<RedisRound[]> {
-  const cluster = await startCluster({ instances: 3, redis: true })
+async function redisRestart(ctx: BenchContext, services: Services, s: ScaleSettings): Promise<RedisRound[]> {
+  const cluster = await startCluster(services, { instances: 3, redis: true })
   const n = cluster.servers.length
   const workers = await startWorkers<CollabApi>(COLLAB_WORKER, 2, { nice: LOAD_GENERATOR_NICE })
   const rounds: RedisRound[] = []
   try {
-    for (let round_ = 0; round_ < s.redis.rounds; round_++) {
-      const docId = `restart-${round_}`
+    for (let index = 0; index < s.redis.rounds; index++) {
+      const docId = `restart-${index}`
       const specs: ClientSpec[] = Array.from({ length: s.redis.clients }, (_, key) => ({ key, docId }))
       const home = (key: number) => workers[key % workers.length]!
       // Client k on instance k mod 3, in worker k mod 2.
@@ -190,11 +189,13 @@ async function redisRestart(ctx: BenchContext, s: ScaleSettings): Promise<RedisR
       const restartedUs = nowUs()
       await cluster.redis!.start()
       const busUp = (async () => {
-        for (;;) {
+        const until = nowUs() + 60e6
+        while (nowUs() < until) {
           const up = await Promise.all(cluster.servers.map(async (sv) => (await sv.health()).bus === 'up'))
           if (up.every(Boolean)) return nowUs()
           await sleep(20)
         }
+        return Number.NaN
       })()
       const expected = (key: number) => writers * count - (key < writers ? count : 0)
       let lost = 0
@@ -211,14 +212,14 @@ async function redisRestart(ctx: BenchContext, s: ScaleSettings): Promise<RedisR
       }
       const busUpUs = await busUp
       const r: RedisRound = {
-        round: round_,
+        round: index,
         downMs: (restartedUs - killedUs) / 1000,
         inserts: typed.reduce((m, t) => m + t.inserts, 0),
         busUpMs: (busUpUs - restartedUs) / 1000,
         reconvergedMs: (convergedUs - restartedUs) / 1000,
         lostMarkers: lost,
       }
-      ctx.log(`  redis round ${round_}: down ${round(r.downMs, 0)} ms, bus up after ${round(r.busUpMs, 0)} ms, reconverged after ${round(r.reconvergedMs, 0)} ms, ${lost} missing`)
+      ctx.log(`  redis round ${index}: down ${round(r.downMs, 0)} ms, bus up after ${round(r.busUpMs, 0)} ms, reconverged after ${round(r.reconvergedMs, 0)} ms, ${lost} missing`)
       rounds.push(r)
       await Promise.all(workers.map((w) => w.call('close', null)))
     }
@@ -236,14 +237,27 @@ export const scale: Benchmark = {
   async run(ctx) {
     const s = ctx.quick ? QUICK : FULL
     const fan: { instances: number; result: TypingRunResult }[] = []
-    for (const instances of [1, 3]) {
-      ctx.log(`  fan-out: ${s.fanout.clients} clients on ${instances} instance(s), ${s.fanout.durationS} s`)
-      const result = await fanoutAcross(ctx, s, instances)
-      ctx.log(`    p99 ${round(result.latencyMs.p99, 2)} ms, probe p99 ${round(result.probeMs?.p99 ?? Number.NaN, 2)} ms, ${round(result.serverCpuPerDeliveredUs, 1)} µs/update`)
-      fan.push({ instances, result })
+    const t0 = Date.now()
+    const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`
+    const services = await startServices()
+    ctx.log(`  PostgreSQL and Redis up (${at()})`)
+    let store: StoreRun[]
+    let redis: RedisRound[]
+    try {
+      for (const instances of [1, 3]) {
+        ctx.log(`  fan-out: ${s.fanout.clients} clients on ${instances} instance(s), ${s.fanout.durationS} s`)
+        const result = await fanoutAcross(ctx, services, s, instances)
+        ctx.log(`    p99 ${round(result.latencyMs.p99, 2)} ms, probe p99 ${round(result.probeMs?.p99 ?? Number.NaN, 2)} ms, ${round(result.serverCpuPerDeliveredUs, 1)} µs/update`)
+        fan.push({ instances, result })
+      }
+      ctx.log(`  fan-out done (${at()})`)
+      store = await storeCosts(ctx, services, s)
+      ctx.log(`  store done (${at()})`)
+      // Last: it kills and restarts the shared Redis.
+      redis = await redisRestart(ctx, services, s)
+    } finally {
+      await services.stop()
     }
-    const store = await storeCosts(ctx, s)
-    const redis = await redisRestart(ctx, s)
 
     const tables: Table[] = [
       {

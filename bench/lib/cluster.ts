@@ -1,8 +1,10 @@
 /**
- * A cluster for the scale benchmark: the tests' throwaway PostgreSQL (fsync
- * on, as in production) and, for several instances, their throwaway Redis
- * (tests/support), with each instance the real server in its own process
- * (`startBenchServer`, as every other benchmark runs it).
+ * A cluster for the scale benchmark: instances of the real server, each in
+ * its own process (`startBenchServer`, as every other benchmark runs it), on
+ * a fresh database of the tests' throwaway PostgreSQL (fsync on, as in
+ * production) and, for several instances, the tests' throwaway Redis
+ * (tests/support). The services are started once per benchmark
+ * (`startServices`: initdb takes seconds) and shared by its clusters.
  *
  * `serviceCpuMs` reads the CPU of PostgreSQL (the postmaster and its
  * children: backends, WAL writer, checkpointer) and of redis-server from
@@ -26,48 +28,66 @@ export interface ClusterOptions {
   profileDir?: (i: number) => string
 }
 
-export interface Cluster {
+export interface Services {
   pg: TestPostgres
+  redis: RedisServer
+  stop(): Promise<void>
+}
+
+export async function startServices(): Promise<Services> {
+  const [pg, redis] = await Promise.all([startPostgres({ fsync: true }), startRedis()])
+  return {
+    pg,
+    redis,
+    stop: async () => {
+      await redis.cleanup()
+      await pg.cleanup()
+    },
+  }
+}
+
+export interface Cluster {
   redis: RedisServer | null
   databaseUrl: string
   servers: BenchServer[]
-  /** Cumulative CPU ms of PostgreSQL's processes and redis-server (processes alive now). */
+  /** Cumulative CPU ms of PostgreSQL's processes and (when used) redis-server, for the processes alive now. */
   serviceCpuMs(): number
+  /** Stop the instances (the services stay). */
   stop(): Promise<void>
 }
 
 let databases = 0
 
-export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+export async function startCluster(services: Services, o: ClusterOptions): Promise<Cluster> {
   if (o.instances > 1 && !o.redis) throw new Error('several instances need the Redis bus')
-  const [pg, redis] = await Promise.all([startPostgres({ fsync: true }), o.redis ? startRedis() : Promise.resolve(null)])
+  const { pg } = services
+  const redis = o.redis ? services.redis : null
   const servers: BenchServer[] = []
   try {
     const databaseUrl = await pg.createDatabase(`bench${++databases}`)
     const env = { STORAGE: 'postgres', DATABASE_URL: databaseUrl, ...(redis ? { REDIS_URL: redis.url } : {}), ...o.env }
-    // One after another: the first creates the schema, the others find it.
-    for (let i = 0; i < o.instances; i++) servers.push(await startBenchServer({ env, ...(o.profileDir ? { profileDir: o.profileDir(i) } : {}) }))
+    const start = (i: number) => startBenchServer({ env, ...(o.profileDir ? { profileDir: o.profileDir(i) } : {}) })
+    // The first alone creates the schema; the others then start together
+    // (concurrent migrations are safe, but this keeps start-up out of the figures' noise).
+    servers.push(await start(0))
+    const rest = await Promise.allSettled(Array.from({ length: o.instances - 1 }, (_, i) => start(i + 1)))
+    for (const r of rest) if (r.status === 'fulfilled') servers.push(r.value)
+    const failed = rest.find((r) => r.status === 'rejected')
+    if (failed) throw failed.reason
     return {
-      pg,
       redis,
       databaseUrl,
       servers,
       serviceCpuMs: () => servicePids(pg, redis).reduce((n, pid) => n + cpuOf(pid), 0),
-      stop: async () => {
-        await Promise.all(servers.map((s) => s.stop()))
-        await redis?.cleanup()
-        await pg.cleanup()
-      },
+      stop: async () => void (await Promise.all(servers.map((s) => s.stop()))),
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()))
-    await redis?.cleanup()
-    await pg.cleanup()
     throw err
   }
 }
 
-function cpuOf(pid: number): number {
+export function cpuOf(pid: number): number {
   try {
     return sampleProc(pid).cpuMs
   } catch {
