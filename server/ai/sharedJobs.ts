@@ -23,7 +23,7 @@
  *     partitioned, its next append is refused (EventIdTaken) and it stops the
  *     job, so the store never holds two endings.
  */
-import type { AiAcceptResult, AiEventRecord, AiJobStatus } from '../../shared/aiProtocol.ts'
+import { isTerminalEvent, type AiAcceptResult, type AiEventRecord, type AiJobStatus } from '../../shared/aiProtocol.ts'
 import type { AiCommand, Bus, ControlMessage, InstanceId, Subscription } from '../bus/types.ts'
 import { Peers } from '../collab/peers.ts'
 import type { Logger } from '../log.ts'
@@ -108,8 +108,11 @@ export class SharedJobs {
       this.mirrors.add(next)
       void next.then(() => this.mirrors.delete(next))
     }
-    for (const r of job.events.since(0)) push(r)
-    job.events.subscribe(push)
+    // Not counted among the job's streams (EventLog.listenerCount) once it has ended.
+    const stop = job.events.follow(0, (record) => {
+      push(record)
+      if (isTerminalEvent(record)) queueMicrotask(() => stop())
+    })
   }
 
   /** Resolves when every event of local jobs so far is stored (before shutdown). */

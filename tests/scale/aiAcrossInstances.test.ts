@@ -177,8 +177,12 @@ for (const kind of backbones) {
       await waitFor(() => follower.events.some((e) => e.type === 'delta'), 'B follows')
       // What an instance that stopped hearing A would do.
       const store = await backbone.events()
-      const head = (await store.head(jobId))!
-      await store.append(jobId, { id: head.lastId + 1, type: 'error', data: { code: 'instance_lost', message: 'taken for dead' } }, 'someone-else')
+      // (A may still store a delta between our read and our append: then try the next id.)
+      await waitFor(async () => {
+        const head = (await store.head(jobId))!
+        const lost: AiEventRecord = { id: head.lastId + 1, type: 'error', data: { code: 'instance_lost', message: 'taken for dead' } }
+        return store.append(jobId, lost, 'someone-else').then(() => true)
+      }, 'the ending is stored')
       await follower.ended
       expect(follower.events.at(-1)).toMatchObject({ type: 'error', data: { code: 'instance_lost' } })
       upstream.release()
