@@ -18,7 +18,7 @@ import type { RoomRegistry } from '../collab/registry.ts'
 import { DocumentDeletedError } from '../collab/room.ts'
 import { ApiError } from '../http/errors.ts'
 import { AiJob } from './job.ts'
-import { decodeAnchor } from './anchors.ts'
+import { resolveAnchor } from './anchors.ts'
 import { docText } from './docText.ts'
 import { buildMessages } from './prompt.ts'
 import type { ModelClient } from './provider.ts'
@@ -111,8 +111,8 @@ export class AiJobs {
       if (err instanceof DocumentDeletedError) throw new ApiError(404, 'not_found', `no document ${docId}`)
       throw err
     })
-    const from = decodeAnchor(request.anchor.from, room.doc, room.fragment, 'anchor.from')
-    const to = request.anchor.to ? decodeAnchor(request.anchor.to, room.doc, room.fragment, 'anchor.to') : null
+    const from = await resolveAnchor(request.anchor.from, room, 'anchor.from')
+    const to = request.anchor.to ? await resolveAnchor(request.anchor.to, room, 'anchor.to') : null
     const target: WriteTarget =
       request.op === 'rewrite' && to
         ? { kind: 'replace', from, to }

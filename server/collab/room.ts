@@ -286,6 +286,14 @@ export class Room implements RoomBusTarget {
    * AI job waits for this before its `done`, so nobody hears "finished"
    * ahead of the job's last words.
    */
+  /**
+   * With several instances: read from the store what this room has not yet
+   * heard over the bus. (Alone, the room has everything already.)
+   */
+  catchUp(): Promise<void> {
+    return this.busLink?.catchUp() ?? Promise.resolve()
+  }
+
   async sent(): Promise<void> {
     await this.persistence.delivered()
     // The broadcast is written, but sockets coalesce a turn's writes until

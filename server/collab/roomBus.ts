@@ -118,6 +118,12 @@ export class RoomBus {
     if (this.tracker.behind) this.scheduleRepair()
   }
 
+  /** Read from the store whatever this room lacks now (another instance's newest writes). */
+  catchUp(): Promise<void> {
+    if (this.closed || !this.target) return Promise.resolve()
+    return this.repair()
+  }
+
   /** The bus is back after an outage: anything may have been lost, so read the store now. */
   resync(): void {
     if (this.closed || !this.target) return
