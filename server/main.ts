@@ -11,6 +11,7 @@ import { describeDatabase } from './storage/postgresUrl.ts'
 import { openStore, StorageUnavailableError } from './storage/index.ts'
 import { connectRedisBus, redactUrl, type Bus } from './bus/index.ts'
 import { connectRedisEventStore, type AiEventStore } from './ai/events/index.ts'
+import { connectRedisAdmission, type AiAdmission } from './ai/admission/index.ts'
 
 async function main(): Promise<void> {
   let config
@@ -36,21 +37,26 @@ async function main(): Promise<void> {
   }
   let bus: Bus | undefined
   let aiEvents: AiEventStore | undefined
+  let aiAdmission: AiAdmission | undefined
   if (config.redisUrl) {
     try {
       bus = await connectRedisBus({ url: config.redisUrl, logger: log })
       aiEvents = await connectRedisEventStore({ url: config.redisUrl, retentionMs: config.ai.eventRetentionMs }).catch((err: unknown) => {
         throw new Error(`Redis at ${redactUrl(config.redisUrl!)} is unreachable: ${(err as Error).message}`)
       })
+      aiAdmission = await connectRedisAdmission({ url: config.redisUrl, log }).catch((err: unknown) => {
+        throw new Error(`Redis at ${redactUrl(config.redisUrl!)} is unreachable: ${(err as Error).message}`)
+      })
     } catch (err) {
       // Its message names the host, never the password.
       process.stderr.write(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')}\n`)
       await bus?.close().catch(() => {})
+      await aiEvents?.close().catch(() => {})
       await store.close().catch(() => {})
       process.exit(1)
     }
   }
-  const server = createServer(config, { log, store, ...(bus && { bus }), ...(aiEvents && { aiEvents }) })
+  const server = createServer(config, { log, store, ...(bus && { bus }), ...(aiEvents && { aiEvents }), ...(aiAdmission && { aiAdmission }) })
   const { url } = await server.listen()
   log.info(`listening on ${url} (data in ${dataPlace(config)}${config.redisUrl ? `; bus: Redis at ${redactUrl(config.redisUrl)}` : ''})`)
   log.info(config.ai.provider ? `AI: model ${config.ai.provider.model}${config.ai.provider.baseURL ? ` at ${config.ai.provider.baseURL}` : ''}` : 'AI: not configured (set AI_MODEL and OPENAI_API_KEY to enable)')

@@ -25,6 +25,7 @@ import { ClusterRules } from './collab/clusterRules.ts'
 import { RemoteConnections } from './collab/remoteConnections.ts'
 import { Peers } from './collab/peers.ts'
 import type { AiEventStore } from './ai/events/index.ts'
+import type { AiAdmission } from './ai/admission/index.ts'
 
 export interface CollabServer {
   readonly app: Hono
@@ -55,6 +56,12 @@ export interface CreateServerOptions {
    * used with a bus; the server closes it.
    */
   aiEvents?: AiEventStore
+  /**
+   * Where AI limits are counted (main.ts connects Redis from REDIS_URL so
+   * they count across the cluster; tests may share a MemoryAdmission).
+   * Default: this instance's memory. The server closes it.
+   */
+  aiAdmission?: AiAdmission
   /** Cluster timers (tests shorten them). */
   clusterTimings?: Partial<ClusterTimings>
 }
@@ -82,6 +89,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     log,
     model: config.ai.provider ? createModelClient(config.ai.provider) : null,
     notConfiguredMessage: AI_NOT_CONFIGURED_MESSAGE,
+    ...(options.aiAdmission && { admission: options.aiAdmission }),
     ...(bus && options.aiEvents && { shared: { store: options.aiEvents, bus, ...aiPeerTimings(options.clusterTimings) } }),
   })
   const access = new AccessControl(config.authSecret, store, config.allowedOrigins)

@@ -23,7 +23,7 @@ import { docText } from './docText.ts'
 import { buildMessages } from './prompt.ts'
 import type { ModelClient } from './provider.ts'
 import type { WriteTarget } from './writer/index.ts'
-import { RateLimiter } from './rateLimit.ts'
+import { MemoryAdmission, type AdmissionLimits, type AdmissionRefusal, type AiAdmission } from './admission/index.ts'
 import { SharedJobs, type SharedJobsOptions } from './sharedJobs.ts'
 
 export interface AiJobsOptions {
@@ -35,6 +35,8 @@ export interface AiJobsOptions {
   notConfiguredMessage: string
   /** Several instances: the shared event store and the bus (sharedJobs.ts). */
   shared?: Omit<SharedJobsOptions, 'log' | 'localJob'>
+  /** Where the limits are counted: Redis for the whole cluster; this instance's memory by default. */
+  admission?: AiAdmission
 }
 
 export const DRAINING_MESSAGE = 'This server is shutting down and takes no new AI jobs; try again (another server will take it).'
@@ -43,15 +45,20 @@ export class AiJobs {
   private readonly jobs = new Map<string, AiJob>()
   private readonly schema: Schema = documentSchema()
   private readonly sweeper: NodeJS.Timeout
-  private readonly personRate: RateLimiter
-  private readonly serverRate: RateLimiter
+  private readonly admission: AiAdmission
+  private readonly limits: AdmissionLimits
   readonly shared: SharedJobs | null
   private draining = false
 
   constructor(private readonly opts: AiJobsOptions) {
     this.shared = opts.shared ? new SharedJobs({ ...opts.shared, log: opts.log, localJob: (id) => this.jobs.get(id) }) : null
-    this.personRate = new RateLimiter(opts.config.ratePerMinute, opts.config.rateBurst)
-    this.serverRate = new RateLimiter(opts.config.serverRatePerMinute, Math.max(1, Math.ceil(opts.config.serverRatePerMinute / 6)))
+    this.admission = opts.admission ?? new MemoryAdmission()
+    const { ratePerMinute, rateBurst, serverRatePerMinute, maxConcurrentJobs } = opts.config
+    this.limits = {
+      person: { perMinute: ratePerMinute, burst: rateBurst },
+      server: { perMinute: serverRatePerMinute, burst: Math.max(1, Math.ceil(serverRatePerMinute / 6)) },
+      maxJobs: maxConcurrentJobs,
+    }
     this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, opts.config.eventRetentionMs))
     this.sweeper.unref()
   }
@@ -84,8 +91,8 @@ export class AiJobs {
   }
 
   /**
-   * Start a job for `person` (who is limited to one running job per
-   * document and to the per-person rate).
+   * Start a job for `person`, if the admission (admission/: in memory, or
+   * Redis for the whole cluster) lets it run; it counts until it finishes.
    */
   async start(docId: string, request: AiRequest, person: string): Promise<AiJob> {
     const model = this.opts.model
@@ -95,18 +102,24 @@ export class AiJobs {
     if (request.instruction && request.instruction.length > config.maxInstructionChars) {
       throw new ApiError(413, 'payload_too_large', `instruction is longer than ${config.maxInstructionChars} characters`)
     }
-    for (const j of this.jobs.values()) {
-      if (j.running && j.docId === docId && j.person === person) {
-        throw new ApiError(429, 'rate_limited', 'You already have an AI job running in this document. Stop it or wait for it to finish.', { retryAfter: 1 })
-      }
+    const id = randomUUID()
+    const admission = await this.admission.admit({ jobId: id, person, docId, limits: this.limits })
+    if (!admission.admitted) throw new ApiError(429, 'rate_limited', refusalMessage(admission.reason, admission.retryAfter, config.maxConcurrentJobs), { retryAfter: admission.retryAfter })
+    const release = () => this.admission.release(id)
+    try {
+      // Draining began while Redis answered: the drain has already counted the running jobs.
+      if (this.draining) throw new ApiError(503, 'shutting_down', DRAINING_MESSAGE, { retryAfter: 1 })
+      const job = await this.create(id, docId, request, person, model)
+      void job.finished.then(release, release)
+      return job
+    } catch (err) {
+      await release()
+      throw err
     }
-    if (this.runningCount >= config.maxConcurrentJobs) {
-      throw new ApiError(429, 'rate_limited', `The server is running its maximum of ${config.maxConcurrentJobs} AI jobs; try again shortly.`, { retryAfter: 2 })
-    }
-    const personWait = this.personRate.take(person)
-    if (personWait > 0) throw new ApiError(429, 'rate_limited', `You are sending AI requests too quickly; try again in ${personWait} s.`, { retryAfter: personWait })
-    const serverWait = this.serverRate.take('server')
-    if (serverWait > 0) throw new ApiError(429, 'rate_limited', `The server is handling too many AI requests; try again in ${serverWait} s.`, { retryAfter: serverWait })
+  }
+
+  private async create(id: string, docId: string, request: AiRequest, person: string, model: ModelClient): Promise<AiJob> {
+    const { config } = this.opts
     const room = await this.opts.registry.acquire(docId).catch((err: unknown) => {
       if (err instanceof DocumentDeletedError) throw new ApiError(404, 'not_found', `no document ${docId}`)
       throw err
@@ -131,7 +144,7 @@ export class AiJobs {
     )
 
     const job = new AiJob({
-      id: randomUUID(),
+      id,
       person,
       room,
       request,
@@ -193,6 +206,7 @@ export class AiJobs {
       await Promise.all(open.map((j) => shared.settled(j.id, j.accept())))
     }
     for (const j of this.jobs.values()) j.settle()
+    await this.admission.close()
     // Every event is in the shared store before this instance says goodbye.
     await shared?.flush()
     this.shared?.close()
@@ -212,5 +226,18 @@ export class AiJobs {
         this.jobs.delete(id)
       }
     }
+  }
+}
+
+function refusalMessage(reason: AdmissionRefusal, retryAfter: number, maxJobs: number): string {
+  switch (reason) {
+    case 'job_in_document':
+      return 'You already have an AI job running in this document. Stop it or wait for it to finish.'
+    case 'max_jobs':
+      return `The server is running its maximum of ${maxJobs} AI jobs; try again shortly.`
+    case 'person_rate':
+      return `You are sending AI requests too quickly; try again in ${retryAfter} s.`
+    case 'server_rate':
+      return `The server is handling too many AI requests; try again in ${retryAfter} s.`
   }
 }

@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs'
 import { connectRedisEventStore, MemoryEventStore, type AiEventStore } from '../../server/ai/events/index.ts'
+import { connectRedisAdmission, MemoryAdmission, type AiAdmission } from '../../server/ai/admission/index.ts'
 import { connectRedisBus, createMemoryHub, type Bus } from '../../server/bus/index.ts'
 import type { ClusterTimings } from '../../server/collab/cluster.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
@@ -29,6 +30,8 @@ export interface Backbone {
   name: string
   bus(): Bus | Promise<Bus>
   events(): AiEventStore | Promise<AiEventStore>
+  /** Where the AI limits are counted, shared by the instances. */
+  admission(): AiAdmission | Promise<AiAdmission>
 }
 
 export function memoryBackbone(): Backbone {
@@ -36,7 +39,8 @@ export function memoryBackbone(): Backbone {
   const events = new MemoryEventStore()
   // Each server closes its store; the shared one must outlive the first close.
   const shared: AiEventStore = { ...bind(events), close: async () => {} }
-  return { name: 'memory hub', bus: () => hub.connect(), events: () => shared }
+  const admission = new MemoryAdmission()
+  return { name: 'memory hub', bus: () => hub.connect(), events: () => shared, admission: () => admission }
 }
 
 export function redisBackbone(url: string, prefix: string): Backbone {
@@ -44,6 +48,7 @@ export function redisBackbone(url: string, prefix: string): Backbone {
     name: 'real Redis',
     bus: () => connectRedisBus({ url, channelPrefix: prefix }),
     events: () => connectRedisEventStore({ url, keyPrefix: prefix }),
+    admission: () => connectRedisAdmission({ url, keyPrefix: prefix }),
   }
 }
 
@@ -62,8 +67,8 @@ function bind(store: AiEventStore): AiEventStore {
 export async function startAiInstances(count: number, databaseUrl: string, upstreamUrl: string, backbone: Backbone, env: Record<string, string> = {}): Promise<TestServer[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
-      const [bus, aiEvents] = await Promise.all([backbone.bus(), backbone.events()])
-      return startServer({ STORAGE: 'postgres', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: upstreamUrl, ...AI_ENV, ...env }, { bus, aiEvents, clusterTimings: AI_TIMINGS })
+      const [bus, aiEvents, aiAdmission] = await Promise.all([backbone.bus(), backbone.events(), backbone.admission()])
+      return startServer({ STORAGE: 'postgres', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: upstreamUrl, ...AI_ENV, ...env }, { bus, aiEvents, aiAdmission, clusterTimings: AI_TIMINGS })
     }),
   )
 }

@@ -37,9 +37,9 @@ export async function startNginxStack(count = 3, env: Record<string, string> = {
   const databaseUrl = await pg.createDatabase('nginx')
   const backbone = redisBackbone(redis.url, 'nginx:')
   const instance = async (port: number) => {
-    const [bus, aiEvents] = await Promise.all([backbone.bus(), backbone.events()])
+    const [bus, aiEvents, aiAdmission] = await Promise.all([backbone.bus(), backbone.events(), backbone.admission()])
     const settings = { STORAGE: 'postgres', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: upstream.url, TRUST_PROXY: 'true', ...AI_ENV, ...env }
-    return startServer({ ...settings, PORT: String(port) }, { bus, aiEvents, clusterTimings: AI_TIMINGS })
+    return startServer({ ...settings, PORT: String(port) }, { bus, aiEvents, aiAdmission, clusterTimings: AI_TIMINGS })
   }
   const servers = await Promise.all(Array.from({ length: count }, () => instance(0)))
   const nginx = await startNginx(servers.map((s) => s.port))

@@ -20,7 +20,7 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: Pick<CreateServerOptions, 'store' | 'bus' | 'clusterTimings' | 'aiEvents'> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, opts: Pick<CreateServerOptions, 'store' | 'bus' | 'clusterTimings' | 'aiEvents' | 'aiAdmission'> = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? tempDir()
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ROOM_UNLOAD_DELAY_MS: '50', ...env })
   const server = createServer(config, opts)
