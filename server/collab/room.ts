@@ -56,6 +56,8 @@ export interface RoomOptions {
  */
 const LAZY_APPLY_BYTES = 256 * 1024
 const HYDRATE_DELAY_MS = 100
+/** A document has 65534 server client ids; a claim almost always succeeds at once. */
+const CLAIM_TRIES = 32
 
 export class DocumentDeletedError extends Error {
   override name = 'DocumentDeletedError'
@@ -82,6 +84,8 @@ export class Room implements RoomBusTarget {
   private readonly awarenessBroadcast: AwarenessBroadcast
   private readonly answers: StoredAnswers
   closed = false
+  /** The server client id this room claimed in the store (several instances), to release. */
+  private claimedId: number | null = null
 
   private constructor(
     readonly opts: RoomOptions,
@@ -143,10 +147,6 @@ export class Room implements RoomBusTarget {
       room.sizeBytes = parts.reduce((n, p) => n + p.byteLength, 0)
       // One merged update applies far faster than thousands of small ones.
       if (parts.length > 0) room.unhydrated = mergeMany(parts)
-      if (busLink) {
-        const used = clientsIn(room.unhydrated)
-        room.doc.clientID = pickServerClientId((id) => used.has(id))
-      }
       if (room.sizeBytes < LAZY_APPLY_BYTES) room.hydrate()
       else {
         // Give the clients that triggered the load a moment to send their
@@ -155,8 +155,34 @@ export class Room implements RoomBusTarget {
         room.hydrateTimer.unref()
       }
     }
+    if (busLink) {
+      const used = clientsIn(room.unhydrated)
+      try {
+        await room.claimClientId((id) => used.has(id))
+      } catch (err) {
+        busLink.close()
+        room.destroy()
+        throw err
+      }
+    }
     busLink?.attach(room, result.status === 'found' ? result.doc.lastSeq : 0)
     return room
+  }
+
+  /**
+   * With several instances: a server client id no other room of this
+   * document holds, claimed in the store they share (serverClientId.ts).
+   */
+  private async claimClientId(taken: (id: number) => boolean): Promise<void> {
+    for (let i = 0; i < CLAIM_TRIES; i++) {
+      const id = pickServerClientId((candidate) => taken(candidate) || candidate === this.claimedId)
+      if (await this.opts.store.claimClientId(this.docId, id)) {
+        this.doc.clientID = id
+        this.claimedId = id
+        return
+      }
+    }
+    throw new Error(`no free server client id for ${this.docId} after ${CLAIM_TRIES} tries`)
   }
 
   /**
@@ -339,6 +365,12 @@ export class Room implements RoomBusTarget {
     this.closed = true
     // First: it publishes the removals of our clients' carets.
     this.busLink?.close()
+    if (this.claimedId !== null) {
+      const id = this.claimedId
+      this.claimedId = null
+      // Best effort: a claim left behind only keeps one of 65534 ids taken.
+      this.opts.store.releaseClientId(this.docId, id).catch(() => undefined)
+    }
     if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
     this.fullState = null
     if (this.titleTimer) clearTimeout(this.titleTimer)

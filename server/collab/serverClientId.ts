@@ -9,13 +9,12 @@
  * With several instances, two rooms of one document writing under the same
  * id would create different items with the same (client, clock) and diverge
  * for good: Yjs notices a clash only for its own local transactions. So the
- * id is random per room load and never one the document already contains
- * (`taken`: the loaded state vector). The residual risk is two instances
- * loading the document at about the same time, picking the same id among
- * 65534, and both writing before either sees the other's items: about
- * k(k-1)/2 / 65534 per round of k concurrent loads, and only when AI jobs
- * write on both. The room lowers it further by changing its id as soon as a
- * remote update shows the id in use (see Room.applyRemote).
+ * id is random per room load, never one the document already contains
+ * (`taken`: the loaded state vector), and claimed in the store all
+ * instances share before the room writes under it (DocStore.claimClientId;
+ * released when the room closes). Two rooms of one document therefore never
+ * hold the same id. As a last guard, a room that sees its own id in a
+ * remote update changes it (Room.applyRemote).
  */
 import * as Y from 'yjs'
 import { SERVER_CLIENT_ID_LIMIT } from '../../shared/copies.ts'

@@ -1,3 +1,4 @@
+import { LocalClaims } from './localClaims.ts'
 import { DocDeletedError, DocExistsError, type DocMeta, type DocStore, type LoadResult, type LoadSinceResult, type StoredDoc } from './types.ts'
 
 interface Entry {
@@ -9,6 +10,7 @@ interface Entry {
 
 /** Volatile storage for tests and throwaway servers. */
 export class MemoryStore implements DocStore {
+  private readonly claims = new LocalClaims()
   private readonly docs = new Map<string, Entry>()
   private readonly tombstones = new Set<string>()
   private seq = 0
@@ -100,6 +102,14 @@ export class MemoryStore implements DocStore {
 
   async revokedAmong(jtis: readonly string[]): Promise<Set<string>> {
     return new Set(jtis.filter((jti) => this.revoked.has(jti)))
+  }
+
+  async claimClientId(docId: string, clientId: number): Promise<boolean> {
+    return this.claims.claim(docId, clientId)
+  }
+
+  async releaseClientId(docId: string, clientId: number): Promise<void> {
+    this.claims.release(docId, clientId)
   }
 
   async ping(): Promise<void> {}

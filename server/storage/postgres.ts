@@ -210,6 +210,20 @@ export class PostgresStore implements DocStore {
     return new Set(rows.map((r) => r.jti))
   }
 
+  async claimClientId(docId: string, clientId: number): Promise<boolean> {
+    const db = await this.db()
+    const { rowCount } = await db.query(
+      'INSERT INTO server_clients (doc_id, client_id, claimed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [docId, clientId, Date.now()],
+    )
+    return rowCount === 1
+  }
+
+  async releaseClientId(docId: string, clientId: number): Promise<void> {
+    const db = await this.db()
+    await db.query('DELETE FROM server_clients WHERE doc_id = $1 AND client_id = $2', [docId, clientId])
+  }
+
   async ping(): Promise<void> {
     const db = await this.settled()
     await db.query('SELECT 1')

@@ -53,6 +53,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'server client id claims',
+    // A claim outlives a crashed instance (it is never released); a
+    // document has 65534 ids, and a room only needs one nobody else holds.
+    sql: `
+      CREATE TABLE server_clients (
+        doc_id TEXT NOT NULL,
+        client_id INTEGER NOT NULL,
+        claimed_at BIGINT NOT NULL,
+        PRIMARY KEY (doc_id, client_id)
+      );
+    `,
+  },
 ]
 
 /** An arbitrary constant: the advisory lock that serialises migrations (per database). */

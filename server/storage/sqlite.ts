@@ -16,6 +16,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { GroupCommit } from './groupCommit.ts'
+import { LocalClaims } from './localClaims.ts'
 import { SqliteAppends } from './sqliteAppends.ts'
 import { DocExistsError, type DocMeta, type DocStore, type LoadResult, type LoadSinceResult, type StoredDoc } from './types.ts'
 
@@ -58,6 +59,7 @@ interface DocRow {
 }
 
 export class SqliteStore implements DocStore {
+  private readonly claims = new LocalClaims()
   private readonly db: Database.Database
   private readonly stmt
   private readonly appends: GroupCommit
@@ -207,6 +209,14 @@ export class SqliteStore implements DocStore {
 
   async revokedAmong(jtis: readonly string[]): Promise<Set<string>> {
     return new Set(jtis.filter((jti) => this.stmt.isRevoked.get(jti) !== undefined))
+  }
+
+  async claimClientId(docId: string, clientId: number): Promise<boolean> {
+    return this.claims.claim(docId, clientId)
+  }
+
+  async releaseClientId(docId: string, clientId: number): Promise<void> {
+    this.claims.release(docId, clientId)
   }
 
   async ping(): Promise<void> {

@@ -90,6 +90,15 @@ export interface DocStore {
   isTokenRevoked(jti: string): Promise<boolean>
   /** Which of these token ids are revoked, in one read (several instances re-check their live sockets' tokens). */
   revokedAmong(jtis: readonly string[]): Promise<Set<string>>
+  /**
+   * Claim a server client id for a room of this document: true if nobody
+   * holds it. Rooms of one document on several instances write under their
+   * own small client ids, and two writing under the same one would diverge
+   * for good; the store is what all instances share, so it arbitrates.
+   */
+  claimClientId(docId: string, clientId: number): Promise<boolean>
+  /** The room is gone: its client id may be claimed again. */
+  releaseClientId(docId: string, clientId: number): Promise<void>
   /** Resolves if the store answers now; rejects if it is unreachable (for /api/health). */
   ping(): Promise<void>
   close(): Promise<void>

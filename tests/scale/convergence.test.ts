@@ -73,6 +73,13 @@ for (const kind of buses) {
       expect(clients[0]!.text().length).toBeGreaterThan(100)
       // Through the bus, not only the store poll.
       for (const s of servers) expect(s.server.context.bus!.stats().delivered).toBeGreaterThan(0)
+      // Each instance's room writes under its own claimed server client id.
+      const ids = servers.map((s) => s.server.context.registry.get('shared')!.doc.clientID)
+      expect(new Set(ids).size).toBe(3)
+      for (const [i, s] of servers.entries()) {
+        // Claimed: nobody else can take it while the room is loaded.
+        expect(await s.server.context.store.claimClientId('shared', ids[i] as number)).toBe(false)
+      }
       for (const s of servers) {
         const late = await connectSynced(s.wsUrl, 'shared')
         clients.push(late)

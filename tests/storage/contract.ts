@@ -40,6 +40,16 @@ export function storageContract(factory: StoreFactory): void {
       await expect(store.ping()).resolves.toBeUndefined()
     })
 
+    it('lets one room at a time claim a server client id of a document', async () => {
+      expect(await store.claimClientId('claims', 42)).toBe(true)
+      expect(await store.claimClientId('claims', 42)).toBe(false)
+      // Another id, or the same id of another document, is free.
+      expect(await store.claimClientId('claims', 43)).toBe(true)
+      expect(await store.claimClientId('claims-2', 42)).toBe(true)
+      await store.releaseClientId('claims', 42)
+      expect(await store.claimClientId('claims', 42)).toBe(true)
+    })
+
     it('reports a never-seen document as missing', async () => {
       expect(await store.load('nope')).toEqual({ status: 'missing' })
       expect(await store.meta('nope')).toBeNull()
