@@ -169,6 +169,9 @@ describe.skipIf(skip)('AI UX in the browser', () => {
     suite.app.fake.release()
     await alice.page.getByTestId('ai-discard').click()
     await poll(() => aiPhase(alice.page)).toBeNull()
+    // The panel hands focus back to the document (a frame later); the
+    // shortcut below is the editor's.
+    await poll(() => focused(alice.page)).toBe('editor')
 
     // Again, with focus on the panel's Stop button.
     suite.app.fake.script({ tokens: tokenize(TEA, 6), pauseAfter: 4 })
