@@ -4,11 +4,14 @@
  * behind the fault injector), and y-websocket clients spread over them.
  * Shared by the scale tests so each file states only what it checks.
  */
+import { afterAll, beforeAll } from 'vitest'
 import * as Y from 'yjs'
 import type { Bus } from '../../server/bus/types.ts'
 import type { ClusterTimings } from '../../server/collab/cluster.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
 import { connectSynced, type TestClient } from '../support/clients.ts'
+import { startPostgres, type TestPostgres } from '../support/postgresServer.ts'
+import { startRedis, type RedisServer } from '../support/redisServer.ts'
 import { startServer, type TestServer } from '../support/servers.ts'
 import { rng } from '../support/wait.ts'
 
@@ -93,4 +96,41 @@ export function converged(clients: TestClient[], servers: TestServer[], docId: s
 
 export function describeDivergence(clients: TestClient[]): string {
   return clients.map((c, i) => `client ${i}: ${c.text().length} chars, sv ${Y.encodeStateVector(c.doc).length}B`).join('; ')
+}
+
+export interface Services {
+  readonly pg: TestPostgres
+  readonly redis: RedisServer
+}
+
+/**
+ * A test file's own PostgreSQL and Redis, started before its tests; after
+ * them, the clients and instances `started()` names are closed, then both
+ * services.
+ */
+export function useServices(started: () => { servers: TestServer[]; clients: TestClient[] }): Services {
+  let services: { pg: TestPostgres; redis: RedisServer } | null = null
+  beforeAll(async () => {
+    const [pg, redis] = await Promise.all([startPostgres({ fsync: false }), startRedis()])
+    services = { pg, redis }
+  })
+  afterAll(async () => {
+    const { servers, clients } = started()
+    for (const c of clients) c.destroy()
+    await Promise.all(servers.map((s) => s.close()))
+    await services?.redis.cleanup()
+    await services?.pg.cleanup()
+  })
+  const need = (): { pg: TestPostgres; redis: RedisServer } => {
+    if (services === null) throw new Error('PostgreSQL and Redis are not started (beforeAll failed?)')
+    return services
+  }
+  return {
+    get pg() {
+      return need().pg
+    },
+    get redis() {
+      return need().redis
+    },
+  }
 }

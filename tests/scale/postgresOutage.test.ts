@@ -7,17 +7,17 @@
  * (those acknowledged before the stop, and those the clients kept and
  * resent) is stored and on every client.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { connectRedisBus } from '../../server/bus/index.ts'
 import type { HealthResponse } from '../../shared/apiTypes.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { fragmentText, type TestClient } from '../support/clients.ts'
-import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
-import { announceRedisSkip, startRedis, type RedisServer } from '../support/redisServer.ts'
+import { announcePostgresSkip } from '../support/postgresServer.ts'
+import { announceRedisSkip } from '../support/redisServer.ts'
 import type { TestServer } from '../support/servers.ts'
 import { sleep, waitFor } from '../support/wait.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
-import { connectSpread, converged, describeDivergence, editConcurrently, startInstances, storedDoc } from './instances.ts'
+import { connectSpread, converged, describeDivergence, editConcurrently, startInstances, storedDoc, useServices } from './instances.ts'
 
 const skip = announcePostgresSkip('tests/scale/postgresOutage.test.ts') || announceRedisSkip('tests/scale/postgresOutage.test.ts')
 
@@ -27,31 +27,21 @@ async function health(server: TestServer): Promise<{ status: number; body: Healt
 }
 
 describe.skipIf(skip)('PostgreSQL stopped and started under three instances', () => {
-  let pg: TestPostgres
-  let redis: RedisServer
   let servers: TestServer[] = []
   let clients: TestClient[] = []
-  beforeAll(async () => {
-    ;[pg, redis] = await Promise.all([startPostgres({ fsync: false }), startRedis()])
-  })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await Promise.all(servers.map((s) => s.close()))
-    await redis?.cleanup()
-    await pg?.cleanup()
-  })
+  const services = useServices(() => ({ servers, clients }))
 
   it('refuses writes with 4501 and says so, then resumes by itself with nothing lost', async () => {
     const docId = 'pg-outage'
-    const url = await pg.createDatabase('outage')
-    servers = await startInstances(3, url, () => connectRedisBus({ url: redis.url, maxRetryDelayMs: 200 }))
+    const url = await services.pg.createDatabase('outage')
+    servers = await startInstances(3, url, () => connectRedisBus({ url: services.redis.url, maxRetryDelayMs: 200 }))
     clients = await connectSpread(servers, docId, 6)
     const before = await editConcurrently(clients, 3, 1, { insertOnly: true, tag: 'before' })
     await waitFor(() => converged(clients, servers, docId), `convergence before the stop (${describeDivergence(clients)})`)
 
     const closes: number[] = []
     for (const c of clients) c.provider.on('connection-close', (e: CloseEvent | null) => closes.push(e?.code ?? 0))
-    await pg.stop()
+    await services.pg.stop()
     // Before anyone writes: the store does not answer, and health says so.
     for (const h of await Promise.all(servers.map(health))) expect(h).toMatchObject({ status: 503, body: { status: 'degraded', storage: { ok: false } } })
     const during: string[] = []
@@ -73,7 +63,7 @@ describe.skipIf(skip)('PostgreSQL stopped and started under three instances', ()
       for (const w of during.filter((w) => authorOf(w) !== i)) expect(text).not.toContain(`${w} `)
     }
 
-    await pg.start()
+    await services.pg.start()
     await waitFor(async () => (await Promise.all(servers.map(health))).every((h) => h.status === 200 && h.body.storage.ok), 'health recovers everywhere', 20_000, 100)
     await waitFor(() => converged(clients, servers, docId), `reconvergence (${describeDivergence(clients)})`, 20_000)
     const text = clients[0]!.text()

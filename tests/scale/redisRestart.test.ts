@@ -4,35 +4,25 @@
  * edits meanwhile, and once Redis is back all of them reconverge with every
  * edit, with no manual step.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { connectRedisBus } from '../../server/bus/index.ts'
 import type { TestClient } from '../support/clients.ts'
-import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
-import { announceRedisSkip, startRedis, type RedisServer } from '../support/redisServer.ts'
+import { announcePostgresSkip } from '../support/postgresServer.ts'
+import { announceRedisSkip } from '../support/redisServer.ts'
 import type { TestServer } from '../support/servers.ts'
 import { waitFor } from '../support/wait.ts'
-import { connectSpread, converged, describeDivergence, editConcurrently, startInstances } from './instances.ts'
+import { connectSpread, converged, describeDivergence, editConcurrently, startInstances, useServices } from './instances.ts'
 
 const skip = announcePostgresSkip('tests/scale/redisRestart.test.ts') || announceRedisSkip('tests/scale/redisRestart.test.ts')
 
 describe.skipIf(skip)('Redis killed and restarted mid-edit', () => {
-  let pg: TestPostgres
-  let redis: RedisServer
   let servers: TestServer[] = []
   let clients: TestClient[] = []
-  beforeAll(async () => {
-    ;[pg, redis] = await Promise.all([startPostgres({ fsync: false }), startRedis()])
-  })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await Promise.all(servers.map((s) => s.close()))
-    await redis?.cleanup()
-    await pg?.cleanup()
-  })
+  const services = useServices(() => ({ servers, clients }))
 
   it('clients on different instances reconverge with every edit', async () => {
-    const url = await pg.createDatabase('restart')
-    servers = await startInstances(3, url, () => connectRedisBus({ url: redis.url, maxRetryDelayMs: 200 }))
+    const url = await services.pg.createDatabase('restart')
+    servers = await startInstances(3, url, () => connectRedisBus({ url: services.redis.url, maxRetryDelayMs: 200 }))
     clients = await connectSpread(servers, 'outage', 6)
     const typed: string[] = []
     const editing = (async () => {
@@ -42,14 +32,14 @@ describe.skipIf(skip)('Redis killed and restarted mid-edit', () => {
       }
     })()
     await new Promise((resolve) => setTimeout(resolve, 300))
-    await redis.kill()
+    await services.redis.kill()
     await waitFor(() => servers.every((s) => s.server.context.bus!.status() === 'down'), 'every bus down')
     // Health: the bus is down, yet the instance serves (200).
     const health = await fetch(`${servers[0]!.url}/api/health`)
     expect(health.status).toBe(200)
     expect(((await health.json()) as { bus: string }).bus).toBe('down')
     await new Promise((resolve) => setTimeout(resolve, 500))
-    await redis.start()
+    await services.redis.start()
     await editing
     await waitFor(() => servers.every((s) => s.server.context.bus!.status() === 'up'), 'every bus up again')
     await waitFor(() => converged(clients, servers, 'outage'), `reconvergence (${describeDivergence(clients)})`, 15_000)
