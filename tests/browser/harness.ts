@@ -19,7 +19,8 @@ import { startServer, type TestServer } from '../support/servers.ts'
 import { startCutProxy, type CutProxy } from './cutProxy.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const CLIENT_DIR = path.join(ROOT, 'dist/client')
+// TEST_CLIENT_DIR lets parallel work test its own build (`vite build --outDir ...`) without sharing dist/.
+const CLIENT_DIR = process.env.TEST_CLIENT_DIR ? path.resolve(process.env.TEST_CLIENT_DIR) : path.join(ROOT, 'dist/client')
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SCREENSHOT_DIR = path.join(ROOT, 'docs/screenshots')
 
