@@ -4,17 +4,17 @@
  * Every branch must produce schema-valid nodes for any input, because the
  * output goes straight into the shared document: a list item always starts
  * with a paragraph, containers are never empty, code blocks carry no marks,
- * and text nodes are never empty. Structures the schema lacks (tables, raw
- * HTML, task checkboxes) degrade to paragraphs of their text.
+ * and text nodes are never empty. Tables and task lists have nodes of their
+ * own (table.ts, lists.ts); raw HTML blocks degrade to paragraphs of their
+ * text.
  */
 import type { Node as PMNode, Schema } from '@tiptap/pm/model'
 import type { Token, Tokens } from 'marked'
 import { inlineNodes, plainInline } from './inline.ts'
 import { lexMarkdown } from './lexer.ts'
+import { listNodes } from './lists.ts'
+import { tableNode } from './table.ts'
 
-const TABLE_CELL_SEPARATOR = ' · '
-const TASK_OPEN = '☐'
-const TASK_DONE = '☑'
 /** Tags that end a line of text when HTML is read as plain text. */
 const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre|hr)\b[^>]*>/gi
 
@@ -44,43 +44,6 @@ function codeBlock(token: Tokens.Code, schema: Schema): PMNode {
 function blockquote(token: Tokens.Blockquote, schema: Schema, inHtml: boolean): PMNode {
   const children = blockNodes(token.tokens, schema, inHtml)
   return nodeOr(schema, 'blockquote', null, children.length > 0 ? children : [paragraph(schema, [])], token.text)
-}
-
-function listItem(item: Tokens.ListItem, schema: Schema, inHtml: boolean): PMNode {
-  const children = blockNodes(item.tokens.filter((t) => t.type !== 'checkbox'), schema, inHtml)
-  const first = children[0]
-  if (first?.type.name === 'heading') children[0] = paragraph(schema, first.content.content)
-  else if (first?.type.name !== 'paragraph') children.unshift(paragraph(schema, []))
-  if (item.task) {
-    // A checkbox the schema cannot hold stays visible as a ballot-box character.
-    const head = children[0] as PMNode
-    const mark = item.checked === true ? TASK_DONE : TASK_OPEN
-    const lead = schema.text(head.content.size > 0 ? `${mark} ` : mark)
-    children[0] = paragraph(schema, [lead, ...head.content.content])
-  }
-  return nodeOr(schema, 'listItem', null, children, item.text)
-}
-
-function list(token: Tokens.List, schema: Schema, inHtml: boolean): PMNode {
-  const items = token.items.map((item) => listItem(item, schema, inHtml))
-  if (token.ordered) {
-    const start = typeof token.start === 'number' && Number.isSafeInteger(token.start) ? token.start : 1
-    return nodeOr(schema, 'orderedList', { start }, items, token.raw)
-  }
-  return nodeOr(schema, 'bulletList', null, items, token.raw)
-}
-
-function tableRows(token: Tokens.Table, schema: Schema): PMNode[] {
-  const rows = [token.header, ...token.rows]
-  return rows.map((cells, rowIndex) => {
-    const tokens: Token[] = []
-    cells.forEach((cell, i) => {
-      if (i > 0) tokens.push({ type: 'text', raw: TABLE_CELL_SEPARATOR, text: TABLE_CELL_SEPARATOR })
-      // The header row stays recognisable as one by being bold.
-      tokens.push(rowIndex === 0 ? { type: 'strong', raw: cell.text, text: cell.text, tokens: cell.tokens } : { type: 'text', raw: cell.text, text: cell.text, tokens: cell.tokens })
-    })
-    return paragraph(schema, inlineNodes(tokens, schema))
-  })
 }
 
 /**
@@ -128,9 +91,11 @@ function blockToken(token: Token, schema: Schema, inHtml: boolean): PMNode[] {
     case 'blockquote':
       return [blockquote(token as Tokens.Blockquote, schema, inHtml)]
     case 'list':
-      return [list(token as Tokens.List, schema, inHtml)]
-    case 'table':
-      return tableRows(token as Tokens.Table, schema)
+      return listNodes(token as Tokens.List, schema, (tokens) => blockNodes(tokens, schema, inHtml))
+    case 'table': {
+      const table = tableNode(token as Tokens.Table, schema)
+      return table !== null ? [table] : textblockOrNothing([{ type: 'text', raw: token.raw, text: token.raw }], schema)
+    }
     case 'html':
       return htmlBlock(token as Tokens.HTML, schema, inHtml)
     default: {

@@ -4,7 +4,7 @@
  * Marks are combined with `Mark.addToSet`, so the schema's exclusion rules
  * decide (the `code` mark excludes every other mark). Syntax the schema cannot
  * show degrades to its text: an image becomes its alt text (linked to its
- * source), inline HTML tags are dropped except `<br>`.
+ * source), inline HTML tags are dropped except `<br>`, `<u>` and `<mark>`.
  */
 import type { Mark, Node as PMNode, Schema } from '@tiptap/pm/model'
 import type { Token, Tokens } from 'marked'
@@ -46,8 +46,31 @@ function linkContext(ctx: InlineContext, href: string, title: string | null | un
   return { ...withMark(ctx, 'link', { href: safe, title: title ?? null }), inLink: true }
 }
 
-function convert(tokens: readonly Token[], ctx: InlineContext, out: PMNode[]): void {
-  for (const token of tokens) convertOne(token, ctx, out)
+/**
+ * Markdown has no syntax for underline and highlight, so they are written as
+ * `<u>…</u>` and `<mark>…</mark>`; marked gives each tag as its own inline
+ * `html` token. An opening tag marks the siblings after it until its closing
+ * tag (or the end of the textblock, as a browser would); a stray closing tag
+ * is dropped.
+ */
+const MARK_TAG = /^<(\/?)(u|mark)(?:\s[^>]*)?>$/i
+const TAG_MARKS: Readonly<Record<string, string>> = { u: 'underline', mark: 'highlight' }
+
+function convert(tokens: readonly Token[], outer: InlineContext, out: PMNode[]): void {
+  let ctx = outer
+  const open: string[] = []
+  for (const token of tokens) {
+    const tag = token.type === 'html' ? MARK_TAG.exec((token as Tokens.Tag).text.trim()) : null
+    if (tag === null) {
+      convertOne(token, ctx, out)
+      continue
+    }
+    const name = (tag[2] as string).toLowerCase()
+    if (tag[1] === '') open.push(name)
+    else if (open.lastIndexOf(name) >= 0) open.splice(open.lastIndexOf(name), 1)
+    // Overlapping tags (`<u>a<mark>b</u>c</mark>`) keep the marks still open.
+    ctx = open.reduce((c, t) => withMark(c, TAG_MARKS[t] as string), outer)
+  }
 }
 
 function convertOne(token: Token, ctx: InlineContext, out: PMNode[]): void {

@@ -10,6 +10,9 @@ const text = (t: string, ...marks: string[]): JSONContent =>
   marks.length === 0 ? { type: 'text', text: t } : { type: 'text', text: t, marks: marks.map((type) => ({ type })) }
 const p = (...content: JSONContent[]): JSONContent => (content.length === 0 ? { type: 'paragraph' } : { type: 'paragraph', content })
 const li = (...content: JSONContent[]): JSONContent => ({ type: 'listItem', content })
+const task = (checked: boolean, ...content: JSONContent[]): JSONContent => ({ type: 'taskItem', attrs: { checked }, content })
+const row = (...content: JSONContent[]): JSONContent => ({ type: 'tableRow', content })
+const cell = (type: string, align: string | null, ...content: JSONContent[]): JSONContent => ({ type, attrs: { colspan: 1, rowspan: 1, colwidth: null, align }, content })
 const link = (t: string, href: string, title: string | null = null): JSONContent => ({
   type: 'text',
   text: t,
@@ -87,8 +90,32 @@ describe('markdownToBlocks', () => {
     ])
   })
 
-  it('degrades task list checkboxes to ballot-box characters', () => {
-    expect(md('- [ ] todo\n- [x] done')).toEqual([{ type: 'bulletList', content: [li(p(text('☐ todo'))), li(p(text('☑ done')))] }])
+  it('converts task lists, nested, with their checked state', () => {
+    expect(md('- [ ] todo\n- [x] done\n  - [ ] sub\n  - plain sub')).toEqual([
+      {
+        type: 'taskList',
+        content: [
+          task(false, p(text('todo'))),
+          task(true, p(text('done')), { type: 'taskList', content: [task(false, p(text('sub')))] }, { type: 'bulletList', content: [li(p(text('plain sub')))] }),
+        ],
+      },
+    ])
+  })
+
+  it('splits a list mixing task and plain items into runs, as GitHub shows them', () => {
+    expect(md('- [ ] a\n- b\n- c\n- [x] d')).toEqual([
+      { type: 'taskList', content: [task(false, p(text('a')))] },
+      { type: 'bulletList', content: [li(p(text('b'))), li(p(text('c')))] },
+      { type: 'taskList', content: [task(true, p(text('d')))] },
+    ])
+    expect(md('3. [ ] a\n4. b')).toEqual([
+      { type: 'taskList', content: [task(false, p(text('a')))] },
+      { type: 'orderedList', attrs: { start: 4, type: null }, content: [li(p(text('b')))] },
+    ])
+  })
+
+  it('keeps a bare "[ ]" without text as text, as marked does', () => {
+    expect(md('- [ ]')).toEqual([{ type: 'bulletList', content: [li(p(text('[ ]')))] }])
   })
 
   it('converts blockquotes, nested', () => {
@@ -111,15 +138,33 @@ describe('markdownToBlocks', () => {
     expect(md('a\n\n---\n\n***\n\nb')).toEqual([p(text('a')), { type: 'horizontalRule' }, { type: 'horizontalRule' }, p(text('b'))])
   })
 
-  it('degrades tables to one paragraph per row with a bold header', () => {
-    expect(md('| Name | Qty |\n|---|--:|\n| *apple* | 3 |')).toEqual([
-      p(text('Name', 'bold'), text(' · '), text('Qty', 'bold')),
-      p(text('apple', 'italic'), text(' · 3')),
+  it('converts GFM tables: a header row, body rows padded or cut to its width, alignment kept', () => {
+    expect(md('| Name | Qty |\n|---|--:|\n| *apple* | 3 |\n| pear |\n| a | b | c |\n| `x\\|y` | [l](https://l.example) |')).toEqual([
+      {
+        type: 'table',
+        content: [
+          row(cell('tableHeader', null, p(text('Name'))), cell('tableHeader', 'right', p(text('Qty')))),
+          row(cell('tableCell', null, p(text('apple', 'italic'))), cell('tableCell', 'right', p(text('3')))),
+          row(cell('tableCell', null, p(text('pear'))), cell('tableCell', 'right', p())),
+          row(cell('tableCell', null, p(text('a'))), cell('tableCell', 'right', p(text('b')))),
+          row(cell('tableCell', null, p(text('x|y', 'code'))), cell('tableCell', 'right', p(link('l', 'https://l.example')))),
+        ],
+      },
     ])
   })
 
-  it('degrades images to their alt text linked to the source', () => {
-    expect(md('![A cat](https://img.example/cat.png) ![](pic.png)')).toEqual([p(link('A cat', 'https://img.example/cat.png'), text(' '), link('pic.png', 'pic.png'))])
+  it('converts <u> and <mark> to underline and highlight, overlapping or unclosed', () => {
+    expect(md('<u>u</u> <mark class="x">m **b**</mark> <u>a<mark>b</u>c</mark> </u>x <MARK>open')).toEqual([
+      p(
+        text('u', 'underline'), text(' '), text('m ', 'highlight'), text('b', 'bold', 'highlight'), text(' '),
+        text('a', 'underline'), text('b', 'underline', 'highlight'), text('c', 'highlight'), text(' x '), text('open', 'highlight'),
+      ),
+    ])
+  })
+
+  it('degrades images to their alt text linked to the source, when the source is a web address', () => {
+    // A relative source has no meaning outside the page it came from, so only its text stays.
+    expect(md('![A cat](https://img.example/cat.png) ![](pic.png)')).toEqual([p(link('A cat', 'https://img.example/cat.png'), text(' pic.png'))])
   })
 
   it('keeps the words of raw HTML and drops the tags', () => {

@@ -13,6 +13,8 @@ const MARKDOWNISH_PIECES = [
   '<!--', '-->', '|', '|---|', ':-:', '---', '***', '===', '\n', '\n\n', '  \n', '\\', '\\\n', '&amp;', '&#',
   '&#x1F600;', '&copy', '    ', '\t', 'a', 'word ', 'Two words', 'http://x.y', 'www.z.io', '[x]: /u', '[x]',
   '- [ ] ', '- [x] ', '\r\n', '😀', 'é', '\u0000', '\u200b', ' ',
+  // Tables, task lists and the inline tags that carry underline and highlight.
+  '| a | b |\n', '|---|:-:|\n', '| x |\n', '| `c\\|` | **b** |\n', '  - [ ] ', '1. [x] ', '<u>', '</u>', '<mark>', '</mark>',
 ]
 
 const markdownish = fc.array(fc.constantFrom(...MARKDOWNISH_PIECES), { maxLength: 40 }).map((parts) => parts.join(''))
