@@ -15,7 +15,7 @@
  * `drain()` before any other operation on documents, so operations take
  * effect in call order (an append followed by a delete stores, then deletes).
  */
-import type { AppendOutcome, AppendRequest } from './groupCommit.ts'
+import type { AppendOutcome, AppendRequest, SummaryWrite } from './groupCommit.ts'
 
 /** Commits `batch` and returns one outcome per request, in order. */
 export type CommitBatchAsync = (batch: readonly AppendRequest[]) => Promise<AppendOutcome[]>
@@ -45,11 +45,11 @@ export class AsyncGroupCommit {
   constructor(private readonly commit: CommitBatchAsync) {}
 
   /** Queue the request for the next commit; resolves once it is committed. */
-  append(id: string, updates: readonly Uint8Array[], now: number, title?: string): Promise<number> {
+  append(id: string, updates: readonly Uint8Array[], now: number, summary?: SummaryWrite): Promise<number> {
     if (this.closed) return Promise.reject(new StoreClosedError('the store is closed'))
     return new Promise((resolve, reject) => {
       this.next ??= newBatch()
-      this.next.requests.push({ id, updates, now, title, resolve, reject })
+      this.next.requests.push({ id, updates, now, summary, resolve, reject })
       // While a batch is in flight, its end starts this one.
       if (!this.running) this.scheduled ??= setImmediate(this.start)
     })

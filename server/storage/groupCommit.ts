@@ -23,11 +23,18 @@ export interface AppendRequest {
   updates: readonly Uint8Array[]
   now: number
   /**
-   * A new title for the document, stored in the same commit. Rooms store
-   * their title about once a second while someone types; as a transaction
-   * of its own it would also cut every batch short.
+   * A new summary (title, search text, last editor) for the document, stored
+   * in the same commit. Rooms store it about once a second while someone
+   * types; as a transaction of its own it would also cut every batch short.
    */
-  title?: string
+  summary?: SummaryWrite
+}
+
+/** A summary to store; a null field keeps the stored value (`setTitle` sends only a title). */
+export interface SummaryWrite {
+  title: string
+  text: string | null
+  editedBy: string | null
 }
 
 /** The sequence number of the request's last update, or the error that refused this request alone. */
@@ -48,9 +55,9 @@ export class GroupCommit {
   constructor(private readonly commit: CommitBatch) {}
 
   /** Queue the request for this turn's commit; resolves once it is committed. */
-  append(id: string, updates: readonly Uint8Array[], now: number, title?: string): Promise<number> {
+  append(id: string, updates: readonly Uint8Array[], now: number, summary?: SummaryWrite): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, updates, now, title, resolve, reject })
+      this.queue.push({ id, updates, now, summary, resolve, reject })
       this.scheduled ??= setImmediate(this.flush)
     })
   }

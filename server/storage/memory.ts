@@ -1,8 +1,22 @@
 import { LocalClaims } from './localClaims.ts'
-import { DocDeletedError, DocExistsError, type DocMeta, type DocStore, type LoadResult, type LoadSinceResult, type StoredDoc } from './types.ts'
+import { matchesAll, searchWords, snippetOf } from './searchQuery.ts'
+import {
+  DocDeletedError,
+  DocExistsError,
+  type DocMeta,
+  type DocStore,
+  type DocSummaryInput,
+  type LoadResult,
+  type LoadSinceResult,
+  type SearchHit,
+  type SearchOptions,
+  type StoredDoc,
+} from './types.ts'
 
 interface Entry {
   meta: DocMeta
+  /** The summary's plain text, for search. */
+  text: string
   snapshot: Uint8Array | null
   snapshotSeq: number
   updates: { seq: number; data: Uint8Array }[]
@@ -75,6 +89,30 @@ export class MemoryStore implements DocStore {
     if (e) e.meta.title = title
   }
 
+  async setSummary(id: string, summary: DocSummaryInput): Promise<void> {
+    const e = this.docs.get(id)
+    if (!e) return
+    e.meta.title = summary.title
+    e.text = summary.text
+    if (summary.editedBy !== null) e.meta.editedBy = summary.editedBy
+  }
+
+  async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    const words = searchWords(query)
+    if (words.length === 0) return []
+    const only = options.ids ? new Set(options.ids) : null
+    const hits: SearchHit[] = []
+    for (const e of this.docs.values()) {
+      if (only && !only.has(e.meta.id)) continue
+      if (matchesAll(`${e.meta.title}\n${e.text}`, words)) hits.push({ meta: { ...e.meta }, snippet: snippetOf(e.text, words) })
+    }
+    return hits.sort((a, b) => b.meta.updatedAt - a.meta.updatedAt).slice(0, options.limit)
+  }
+
+  async isDeleted(id: string): Promise<boolean> {
+    return this.tombstones.has(id)
+  }
+
   async list(): Promise<DocMeta[]> {
     return [...this.docs.values()].map((e) => ({ ...e.meta })).sort((a, b) => b.updatedAt - a.updatedAt)
   }
@@ -134,6 +172,6 @@ export class MemoryStore implements DocStore {
   }
 
   private blank(id: string, now: number): Entry {
-    return { meta: { id, title: '', createdAt: now, updatedAt: now }, snapshot: null, snapshotSeq: 0, updates: [] }
+    return { meta: { id, title: '', createdAt: now, updatedAt: now, editedBy: null }, text: '', snapshot: null, snapshotSeq: 0, updates: [] }
   }
 }

@@ -24,7 +24,19 @@ import { AsyncGroupCommit } from './asyncGroupCommit.ts'
 import { postgresCommit } from './postgresAppends.ts'
 import { migrate } from './postgresSchema.ts'
 import { describeDatabase } from './postgresUrl.ts'
-import { DocExistsError, type DocMeta, type DocStore, type LoadResult, type LoadSinceResult, type StoredDoc } from './types.ts'
+import { searchDocs } from './postgresSearch.ts'
+import { META_COLUMNS, toMeta, type MetaRow } from './metaRow.ts'
+import {
+  DocExistsError,
+  type DocMeta,
+  type DocStore,
+  type DocSummaryInput,
+  type LoadResult,
+  type LoadSinceResult,
+  type SearchHit,
+  type SearchOptions,
+  type StoredDoc,
+} from './types.ts'
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:5432/dbname */
@@ -74,13 +86,6 @@ interface LoadRow {
   last_seq: string
   seqs: string[]
   updates: Buffer[]
-}
-
-interface MetaRow {
-  id: string
-  title: string
-  created_at: string
-  updated_at: string
 }
 
 export class PostgresStore implements DocStore {
@@ -157,18 +162,32 @@ export class PostgresStore implements DocStore {
 
   async setTitle(id: string, title: string): Promise<void> {
     // In call order with the appends, in the same commit.
-    await this.appends.append(id, [], Date.now(), title)
+    await this.appends.append(id, [], Date.now(), { title, text: null, editedBy: null })
+  }
+
+  async setSummary(id: string, summary: DocSummaryInput): Promise<void> {
+    await this.appends.append(id, [], Date.now(), summary)
+  }
+
+  async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    return searchDocs(await this.settled(), query, options)
+  }
+
+  async isDeleted(id: string): Promise<boolean> {
+    const db = await this.settled()
+    const { rowCount } = await db.query('SELECT 1 FROM docs WHERE id = $1 AND deleted_at IS NOT NULL', [id])
+    return rowCount === 1
   }
 
   async list(): Promise<DocMeta[]> {
     const db = await this.settled()
-    const { rows } = await db.query<MetaRow>('SELECT id, title, created_at, updated_at FROM docs WHERE deleted_at IS NULL ORDER BY updated_at DESC')
+    const { rows } = await db.query<MetaRow>(`SELECT ${META_COLUMNS} FROM docs WHERE deleted_at IS NULL ORDER BY updated_at DESC`)
     return rows.map(toMeta)
   }
 
   async meta(id: string): Promise<DocMeta | null> {
     const db = await this.settled()
-    const { rows } = await db.query<MetaRow>('SELECT id, title, created_at, updated_at FROM docs WHERE id = $1 AND deleted_at IS NULL', [id])
+    const { rows } = await db.query<MetaRow>(`SELECT ${META_COLUMNS} FROM docs WHERE id = $1 AND deleted_at IS NULL`, [id])
     return rows[0] ? toMeta(rows[0]) : null
   }
 
@@ -178,9 +197,10 @@ export class PostgresStore implements DocStore {
     try {
       await client.query('BEGIN')
       // The row lock first: appends queue behind it and then see the tombstone.
-      const { rowCount } = await client.query("UPDATE docs SET deleted_at = $2, snapshot = NULL, title = '' WHERE id = $1 AND deleted_at IS NULL", [id, Date.now()])
+      const { rowCount } = await client.query("UPDATE docs SET deleted_at = $2, snapshot = NULL, title = '', edited_by = NULL WHERE id = $1 AND deleted_at IS NULL", [id, Date.now()])
       // A statement of its own, so it sees updates committed while we waited for the lock.
       if (rowCount) await client.query('DELETE FROM updates WHERE doc_id = $1', [id])
+      if (rowCount) await client.query('DELETE FROM doc_text WHERE id = $1', [id])
       await client.query('COMMIT')
       client.release()
       return rowCount === 1
@@ -271,8 +291,4 @@ function toStored(row: LoadRow): StoredDoc {
 /** A plain Uint8Array view, as the other stores return (Buffer is a subclass with other equality in tests). */
 function bytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
-}
-
-function toMeta(row: MetaRow): DocMeta {
-  return { id: row.id, title: row.title, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) }
 }

@@ -18,24 +18,22 @@
 import type pg from 'pg'
 import { DocDeletedError } from './types.ts'
 import type { AppendOutcome, AppendRequest } from './groupCommit.ts'
+import { latestSummary, storeSummary } from './postgresSearch.ts'
 
 const APPEND = `
 WITH counter AS (
-  INSERT INTO docs AS d (id, title, created_at, updated_at, last_seq)
-  VALUES ($1, COALESCE($2::text, ''), $3, $4, $5::bigint)
+  INSERT INTO docs AS d (id, created_at, updated_at, last_seq)
+  VALUES ($1, $2, $3, $4::bigint)
   ON CONFLICT (id) DO UPDATE
-    SET last_seq = d.last_seq + excluded.last_seq, updated_at = excluded.updated_at, title = COALESCE($2::text, d.title)
+    SET last_seq = d.last_seq + excluded.last_seq, updated_at = excluded.updated_at
     WHERE d.deleted_at IS NULL
   RETURNING last_seq
 ), inserted AS (
   INSERT INTO updates (doc_id, seq, data)
-  SELECT $1, counter.last_seq - $5::bigint + u.ord, u.data
-  FROM counter, unnest($6::bytea[]) WITH ORDINALITY AS u(data, ord)
+  SELECT $1, counter.last_seq - $4::bigint + u.ord, u.data
+  FROM counter, unnest($5::bytea[]) WITH ORDINALITY AS u(data, ord)
 )
 SELECT last_seq FROM counter`
-
-// A title alone neither creates the record nor fails on a deleted one (as in SQLite).
-const SET_TITLE = 'UPDATE docs SET title = $2 WHERE id = $1 AND deleted_at IS NULL'
 
 /** Commits a batch; never throws: a failed document's requests get its error as their outcome. */
 export function postgresCommit(pool: () => Promise<pg.Pool>): (batch: readonly AppendRequest[]) => Promise<AppendOutcome[]> {
@@ -68,25 +66,36 @@ export function postgresCommit(pool: () => Promise<pg.Pool>): (batch: readonly A
   }
 }
 
-/** One document's requests, in call order; resolves with each request's outcome. */
+/**
+ * One document's requests, in call order; resolves with each request's
+ * outcome. The updates go first, in one statement; a summary (about once a
+ * second) follows in its own, so the text index is never rebuilt by an
+ * append, and a failed summary fails only the summary's requests.
+ */
 async function appendDoc(db: pg.Pool, id: string, requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
-  const titled = requests.filter((r) => r.title !== undefined)
-  const title = titled.at(-1)?.title ?? null
+  const outcomes: AppendOutcome[] = requests.map(() => 0)
   const writes = requests.filter((r) => r.updates.length > 0)
-  if (writes.length === 0) {
-    if (title !== null) await db.query(SET_TITLE, [id, title])
-    return requests.map(() => 0)
+  if (writes.length > 0) {
+    // Copies: the query is serialised later, and callers may reuse their buffers.
+    const data = writes.flatMap((r) => r.updates.map((u) => Buffer.from(u)))
+    const { rows } = await db.query<{ last_seq: string }>(APPEND, [id, writes[0]!.now, writes.at(-1)!.now, data.length, data])
+    let seq = Number(rows[0]?.last_seq ?? 0) - data.length
+    requests.forEach((r, i) => {
+      if (r.updates.length === 0) return
+      // No row back: tombstoned, the updates are refused.
+      seq += r.updates.length
+      outcomes[i] = rows.length === 0 ? new DocDeletedError(id) : seq
+    })
   }
-  // Copies: the query is serialised later, and callers may reuse their buffers.
-  const data = writes.flatMap((r) => r.updates.map((u) => Buffer.from(u)))
-  const { rows } = await db.query<{ last_seq: string }>(APPEND, [id, title, writes[0]!.now, writes.at(-1)!.now, data.length, data])
-  if (rows.length === 0) {
-    // Tombstoned: the updates are refused, a title alone is not an error.
-    return requests.map((r) => (r.updates.length > 0 ? new DocDeletedError(id) : 0))
+  const summary = latestSummary(requests)
+  if (summary) {
+    try {
+      await storeSummary(db, id, summary)
+    } catch (err) {
+      requests.forEach((r, i) => {
+        if (r.summary) outcomes[i] = err as Error
+      })
+    }
   }
-  let seq = Number(rows[0]!.last_seq) - data.length
-  return requests.map((r) => {
-    seq += r.updates.length
-    return r.updates.length > 0 ? seq : 0
-  })
+  return outcomes
 }

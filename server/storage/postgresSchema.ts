@@ -67,6 +67,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'last editor and search text',
+    // doc_text is written about once a second per edited document, never by
+    // appends (see postgresSearch.ts). Titles already stored are indexed
+    // now; a document's text the next time its room stores a summary.
+    sql: `
+      ALTER TABLE docs ADD COLUMN edited_by TEXT;
+      CREATE TABLE doc_text (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        search TSVECTOR NOT NULL
+      );
+      CREATE INDEX doc_text_search ON doc_text USING GIN (search);
+      INSERT INTO doc_text (id, body, search)
+        SELECT id, '', to_tsvector('simple', title) FROM docs WHERE deleted_at IS NULL AND title <> '';
+    `,
+  },
 ]
 
 /** An arbitrary constant: the advisory lock that serialises migrations (per database). */

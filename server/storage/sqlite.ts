@@ -18,7 +18,19 @@ import Database from 'better-sqlite3'
 import { GroupCommit } from './groupCommit.ts'
 import { LocalClaims } from './localClaims.ts'
 import { SqliteAppends } from './sqliteAppends.ts'
-import { DocExistsError, type DocMeta, type DocStore, type LoadResult, type LoadSinceResult, type StoredDoc } from './types.ts'
+import { migrateSearch, SqliteSearch } from './sqliteSearch.ts'
+import { META_COLUMNS, toMeta, type MetaRow } from './metaRow.ts'
+import {
+  DocExistsError,
+  type DocMeta,
+  type DocStore,
+  type DocSummaryInput,
+  type LoadResult,
+  type LoadSinceResult,
+  type SearchHit,
+  type SearchOptions,
+  type StoredDoc,
+} from './types.ts'
 
 export interface SqliteStoreOptions {
   /** Folder for `docs.sqlite`; created if missing. */
@@ -51,18 +63,12 @@ CREATE TABLE IF NOT EXISTS tombstones (
 ) WITHOUT ROWID;
 `
 
-interface DocRow {
-  id: string
-  title: string
-  created_at: number
-  updated_at: number
-}
-
 export class SqliteStore implements DocStore {
   private readonly claims = new LocalClaims()
   private readonly db: Database.Database
   private readonly stmt
   private readonly appends: GroupCommit
+  private readonly index: SqliteSearch
 
   constructor(options: SqliteStoreOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true })
@@ -71,6 +77,7 @@ export class SqliteStore implements DocStore {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(SCHEMA)
+    migrateSearch(this.db)
     const db = this.db
     this.stmt = {
       insertDoc: db.prepare('INSERT INTO docs (id, created_at, updated_at) VALUES (?, ?, ?)'),
@@ -85,8 +92,8 @@ export class SqliteStore implements DocStore {
       setSnapshot: db.prepare('UPDATE docs SET snapshot = ?, snapshot_seq = ? WHERE id = ? AND snapshot_seq <= ?'),
       snapshotSeq: db.prepare<[string], { snapshot_seq: number }>('SELECT snapshot_seq FROM docs WHERE id = ?'),
       dropUpdates: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
-      list: db.prepare<[], DocRow>('SELECT id, title, created_at, updated_at FROM docs ORDER BY updated_at DESC'),
-      meta: db.prepare<[string], DocRow>('SELECT id, title, created_at, updated_at FROM docs WHERE id = ?'),
+      list: db.prepare<[], MetaRow>(`SELECT ${META_COLUMNS} FROM docs ORDER BY updated_at DESC`),
+      meta: db.prepare<[string], MetaRow>(`SELECT ${META_COLUMNS} FROM docs WHERE id = ?`),
       isTombstoned: db.prepare<[string], { id: string }>('SELECT id FROM tombstones WHERE id = ?'),
       deleteDoc: db.prepare('DELETE FROM docs WHERE id = ?'),
       deleteUpdates: db.prepare('DELETE FROM updates WHERE doc_id = ?'),
@@ -95,6 +102,7 @@ export class SqliteStore implements DocStore {
       isRevoked: db.prepare<[string], { jti: string }>('SELECT jti FROM revoked_tokens WHERE jti = ?'),
       dropExpiredRevocations: db.prepare('DELETE FROM revoked_tokens WHERE expires_at < ?'),
     }
+    this.index = new SqliteSearch(db)
     this.appends = new GroupCommit(new SqliteAppends(db).commit)
   }
 
@@ -173,7 +181,21 @@ export class SqliteStore implements DocStore {
 
   async setTitle(id: string, title: string): Promise<void> {
     // In call order with the appends, in the same commit.
-    await this.appends.append(id, [], Date.now(), title)
+    await this.appends.append(id, [], Date.now(), { title, text: null, editedBy: null })
+  }
+
+  async setSummary(id: string, summary: DocSummaryInput): Promise<void> {
+    await this.appends.append(id, [], Date.now(), summary)
+  }
+
+  async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    this.appends.flush()
+    return this.index.search(query, options)
+  }
+
+  async isDeleted(id: string): Promise<boolean> {
+    this.appends.flush()
+    return this.stmt.isTombstoned.get(id) !== undefined
   }
 
   async list(): Promise<DocMeta[]> {
@@ -192,6 +214,7 @@ export class SqliteStore implements DocStore {
     return this.db.transaction(() => {
       const existed = this.stmt.deleteDoc.run(id).changes > 0
       this.stmt.deleteUpdates.run(id)
+      this.index.forget(id)
       if (existed) this.stmt.addTombstone.run(id, Date.now())
       return existed
     })()
@@ -228,8 +251,4 @@ export class SqliteStore implements DocStore {
     if (this.db.open) this.appends.flush()
     if (this.db.open) this.db.close()
   }
-}
-
-function toMeta(row: DocRow): DocMeta {
-  return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at }
 }

@@ -10,29 +10,31 @@
 import type Database from 'better-sqlite3'
 import { DocDeletedError } from './types.ts'
 import type { AppendOutcome, AppendRequest } from './groupCommit.ts'
+import { SqliteSearch } from './sqliteSearch.ts'
 
 export class SqliteAppends {
   private readonly isTombstoned
   private readonly upsertDoc
   private readonly insertUpdate
-  private readonly setTitle
   /** Prepared once: building a transaction function per call costs as much as a statement. */
   readonly commit: (batch: readonly AppendRequest[]) => AppendOutcome[]
 
-  constructor(db: Database.Database) {
+  /** Made on the first summary: statements on the search tables, which a bare append log (bench/) lacks. */
+  private summaries: SqliteSearch | null = null
+
+  constructor(private readonly db: Database.Database) {
     this.isTombstoned = db.prepare<[string], { id: string }>('SELECT id FROM tombstones WHERE id = ?')
     this.upsertDoc = db.prepare(
       'INSERT INTO docs (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at',
     )
     this.insertUpdate = db.prepare('INSERT INTO updates (doc_id, data) VALUES (?, ?)')
-    this.setTitle = db.prepare('UPDATE docs SET title = ? WHERE id = ?')
     this.commit = db.transaction((batch: readonly AppendRequest[]) => batch.map((r) => this.appendOne(r)))
   }
 
   private appendOne(r: AppendRequest): AppendOutcome {
-    if (r.title !== undefined) {
-      // A title alone neither creates the record nor fails on a deleted one.
-      this.setTitle.run(r.title, r.id)
+    if (r.summary) {
+      // A summary alone neither creates the record nor fails on a deleted one.
+      (this.summaries ??= new SqliteSearch(this.db)).write(r.id, r.summary)
       if (r.updates.length === 0) return 0
     }
     // A deleted document refuses this request only; the rest of the batch commits.

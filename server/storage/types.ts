@@ -22,6 +22,32 @@ export interface DocMeta {
   title: string
   createdAt: number
   updatedAt: number
+  /** Display name of whoever changed the document last, when the room knew it. */
+  editedBy: string | null
+}
+
+/**
+ * What a room writes about its document about once a second while it
+ * changes: the list's title, the plain text the search indexes, and who
+ * made the last change (null: not known, keep the stored one).
+ */
+export interface DocSummaryInput {
+  title: string
+  text: string
+  editedBy: string | null
+}
+
+export interface SearchHit {
+  meta: DocMeta
+  /** Some text around the first match in the body, or null when only the title matched. */
+  snippet: string | null
+}
+
+export interface SearchOptions {
+  /** At most this many hits, newest change first. */
+  limit: number
+  /** Only among these documents (a token for one document). */
+  ids?: readonly string[]
 }
 
 export type LoadResult = { status: 'found'; doc: StoredDoc } | { status: 'missing' } | { status: 'deleted' }
@@ -81,8 +107,23 @@ export interface DocStore {
    */
   lastSeqs(ids: readonly string[]): Promise<Map<string, number>>
   setTitle(id: string, title: string): Promise<void>
+  /**
+   * Store the document's summary (see `DocSummaryInput`), in call order with
+   * the appends. Like a title, it neither creates a record nor fails on a
+   * deleted document; it does not touch `updatedAt` (appends do).
+   */
+  setSummary(id: string, summary: DocSummaryInput): Promise<void>
+  /**
+   * Documents whose title or text holds every word of `query`, each word
+   * matched as a case-insensitive prefix of a word ("quar" finds
+   * "quarterly"). Punctuation separates words and is never query syntax,
+   * so any string is safe; one with no letters or digits matches nothing.
+   */
+  search(query: string, options: SearchOptions): Promise<SearchHit[]>
   list(): Promise<DocMeta[]>
   meta(id: string): Promise<DocMeta | null>
+  /** True once the document was deleted (its tombstone), false if it lives or never existed. */
+  isDeleted(id: string): Promise<boolean>
   /** Delete the document and leave a tombstone so stale clients cannot resurrect it. */
   delete(id: string): Promise<boolean>
   /** Revoke an access token by its id until it would have expired (ms). */

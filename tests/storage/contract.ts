@@ -5,6 +5,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest'
 import * as Y from 'yjs'
 import { DocDeletedError, DocExistsError, type DocStore } from '../../server/storage/types.ts'
+import { searchContract } from './searchContract.ts'
 
 export interface StoreFactory {
   name: string
@@ -322,4 +323,5 @@ export function storageContract(factory: StoreFactory): void {
       })
     }
   })
+  searchContract(factory)
 }
