@@ -1,3 +1,10 @@
+/**
+ * The document → HTML that Tiptap's own parse rules read back: task lists as
+ * `data-type="taskList"` / `data-type="taskItem"` with `data-checked`, tables
+ * with `<th>`/`<td>` and `text-align`, highlight as `<mark>`. Links open in a
+ * new tab without giving the opened page a handle on this one.
+ */
+import { safeHref } from '../../shared/markdown/href.ts'
 import type { PMMark, PMNode } from './types.ts'
 
 const BLOCK_TAGS: Record<string, string> = {
@@ -6,9 +13,11 @@ const BLOCK_TAGS: Record<string, string> = {
   bulletList: 'ul',
   orderedList: 'ol',
   listItem: 'li',
+  table: 'table',
+  tableRow: 'tr',
 }
 
-const MARK_TAGS: Record<string, string> = { bold: 'strong', italic: 'em', strike: 's', code: 'code', underline: 'u' }
+const MARK_TAGS: Record<string, string> = { bold: 'strong', italic: 'em', strike: 's', code: 'code', underline: 'u', highlight: 'mark' }
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
@@ -41,6 +50,16 @@ function node(n: PMNode): string {
       const start = Number(n.attrs?.start ?? 1)
       return `<ol${start !== 1 ? ` start="${start}"` : ''}>${children()}</ol>`
     }
+    case 'taskList':
+      return `<ul data-type="taskList">${children()}</ul>`
+    case 'taskItem': {
+      const checked = n.attrs?.checked === true
+      // The disabled checkbox is for people reading the file; the parse rules read data-checked.
+      return `<li data-type="taskItem" data-checked="${checked}"><input type="checkbox" disabled${checked ? ' checked' : ''}>${children()}</li>`
+    }
+    case 'tableHeader':
+    case 'tableCell':
+      return cell(n, children())
     case 'horizontalRule':
       return '<hr>'
     case 'hardBreak':
@@ -52,23 +71,31 @@ function node(n: PMNode): string {
   }
 }
 
+function cell(n: PMNode, content: string): string {
+  const tag = n.type === 'tableHeader' ? 'th' : 'td'
+  let attrs = ''
+  for (const key of ['colspan', 'rowspan'] as const) {
+    const span = Number(n.attrs?.[key] ?? 1)
+    if (Number.isSafeInteger(span) && span > 1) attrs += ` ${key}="${span}"`
+  }
+  const align = n.attrs?.align
+  if (align === 'left' || align === 'center' || align === 'right') attrs += ` style="text-align: ${align}"`
+  return `<${tag}${attrs}>${content}</${tag}>`
+}
+
 function marks(html: string, list: PMMark[]): string {
   let out = html
   for (const m of list) {
     if (m.type === 'link') {
-      const href = typeof m.attrs?.href === 'string' ? m.attrs.href : ''
-      out = `<a href="${escapeHtml(safeHref(href))}">${out}</a>`
+      // The document only holds safe links, but an export must not trust that.
+      const href = safeHref(typeof m.attrs?.href === 'string' ? m.attrs.href : '')
+      if (href !== null) out = `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${out}</a>`
     } else {
       const tag = MARK_TAGS[m.type]
       if (tag) out = `<${tag}>${out}</${tag}>`
     }
   }
   return out
-}
-
-/** Drop script-capable URLs from exported links. */
-function safeHref(href: string): string {
-  return /^\s*(javascript|data|vbscript):/i.test(href) ? '#' : href
 }
 
 export function clampLevel(level: unknown): number {

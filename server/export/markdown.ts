@@ -1,7 +1,13 @@
 import { clampLevel } from './html.ts'
+import { markdownTable } from './markdownTable.ts'
 import type { PMMark, PMNode } from './types.ts'
 
-/** Serialize the document to CommonMark (GFM strikethrough for `strike`). */
+/**
+ * Serialize the document to GFM: strikethrough, tables and task lists.
+ * Underline and highlight have no Markdown syntax, so they are written as the
+ * inline HTML `<u>` and `<mark>` that GFM passes through (and our reading turns
+ * back into the marks).
+ */
 export function toMarkdown(doc: PMNode): string {
   return blocks(doc.content ?? [], '').trimEnd() + '\n'
 }
@@ -30,14 +36,18 @@ function block(n: PMNode, indent: string): string {
     }
     case 'horizontalRule':
       return `${indent}---\n`
+    case 'table':
+      return markdownTable(n, indent, inline)
     case 'bulletList':
-    case 'orderedList': {
+    case 'orderedList':
+    case 'taskList': {
       let i = Number(n.attrs?.start ?? 1)
       return (n.content ?? [])
         .map((item) => {
-          const marker = n.type === 'bulletList' ? '- ' : `${i++}. `
+          const marker = n.type === 'taskList' ? `- [${item.attrs?.checked === true ? 'x' : ' '}] ` : n.type === 'bulletList' ? '- ' : `${i++}. `
           const body = blocks(item.content ?? [], '').trimEnd()
-          const pad = ' '.repeat(marker.length)
+          // A task's content starts after "- ": the checkbox is part of its first line.
+          const pad = ' '.repeat(n.type === 'taskList' ? 2 : marker.length)
           return indent + marker + body.split('\n').map((l, j) => (j === 0 || l === '' ? l : indent + pad + l)).join('\n')
         })
         .join('\n') + '\n'
@@ -48,6 +58,7 @@ function block(n: PMNode, indent: string): string {
 }
 
 const WRAP: Record<string, string> = { bold: '**', italic: '_', strike: '~~', code: '`' }
+const TAGS: Record<string, string> = { underline: 'u', highlight: 'mark' }
 
 function inline(list: PMNode[]): string {
   return list
@@ -63,9 +74,16 @@ function inline(list: PMNode[]): string {
 }
 
 function mark(s: string, m: PMMark): string {
-  if (m.type === 'link') return `[${s}](${String(m.attrs?.href ?? '')})`
+  if (m.type === 'link') return `[${s}](${linkTarget(String(m.attrs?.href ?? ''))})`
+  const tag = TAGS[m.type]
+  if (tag) return `<${tag}>${s}</${tag}>`
   const w = WRAP[m.type]
   return w ? `${w}${s}${w}` : s
+}
+
+/** A target with spaces or parentheses needs the `<…>` form to stay one link. */
+function linkTarget(href: string): string {
+  return /[\s()<>]/.test(href) ? `<${href.replace(/[<>]/g, encodeURIComponent)}>` : href
 }
 
 function escapeMd(s: string): string {

@@ -1,0 +1,87 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { documentSchema } from '../../shared/editorSchema.ts'
+import { importDocument } from '../../server/import/index.ts'
+
+const schema = documentSchema()
+const valid = (doc: ReturnType<typeof importDocument>): void => schema.nodeFromJSON(doc).check()
+
+describe('importDocument', () => {
+  it('gives one empty paragraph for an empty or blank file, in both formats', () => {
+    for (const format of ['md', 'html'] as const) {
+      for (const text of ['', '   \n', '<!-- c -->']) expect(importDocument(format, text)).toEqual({ type: 'doc', content: [{ type: 'paragraph' }] })
+    }
+  })
+
+  it('reads Markdown with the product Markdown reading', () => {
+    expect(importDocument('md', '- [x] done')).toEqual({
+      type: 'doc',
+      content: [{ type: 'taskList', content: [{ type: 'taskItem', attrs: { checked: true }, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'done' }] }] }] }],
+    })
+  })
+
+  it('reads HTML with the schema parse rules: known structure kept, the rest leaves its text', () => {
+    const doc = importDocument('html', '<html><head><title>T</title><style>p{}</style></head><body><h2>H</h2><div><span>in <b>span</b></span></div><table><tr><th>a</th></tr><tr><td>1</td></tr></table><custom-el>kept</custom-el></body></html>')
+    valid(doc)
+    const json = JSON.stringify(doc)
+    expect(json).toContain('"heading"')
+    expect(json).toContain('"tableHeader"')
+    expect(json).toContain('"bold"')
+    expect(json).toContain('kept')
+    expect(json).not.toContain('"T"')
+    expect(json).not.toContain('p{}')
+  })
+
+  it('keeps only http, https and mailto links from HTML, however the target is spelled', () => {
+    const doc = importDocument('html', '<p><a href="javascript:alert(1)">a</a><a href="&#106;avascript:alert(1)">b</a><a href="data:text/html,x">c</a><a href="/rel">d</a><a href=" JaVa\tScript:x">e</a><a href="https://ok.example" target="_self" rel="opener">f</a></p>')
+    valid(doc)
+    const links = JSON.stringify(doc).match(/"href":"[^"]*"/g)
+    expect(links).toEqual(['"href":"https://ok.example"'])
+    expect(JSON.stringify(doc)).toContain('"rel":"noopener noreferrer nofollow"')
+    expect(JSON.stringify(doc)).toContain('"text":"abcde"')
+  })
+})
+
+describe('HTML import is inert', () => {
+  let server: Server
+  let base = ''
+  const requests: string[] = []
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push(req.url ?? '')
+      res.end('globalThis.__importPwned = "fetched"')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  it('runs no script, no event handler, and makes no request', async () => {
+    const g = globalThis as { __importPwned?: string }
+    const html = [
+      '<script>globalThis.__importPwned = "inline"</script>',
+      `<script src="${base}/script.js"></script>`,
+      `<img src="${base}/img.png" onerror="globalThis.__importPwned = 'onerror'">`,
+      '<img src="x" onerror="globalThis.__importPwned = \'onerror2\'">',
+      `<link rel="stylesheet" href="${base}/style.css">`,
+      `<iframe src="${base}/frame"></iframe>`,
+      `<meta http-equiv="refresh" content="0; url=${base}/refresh">`,
+      `<body onload="globalThis.__importPwned = 'onload'"><p>text</p><svg onload="globalThis.__importPwned='svg'"></svg></body>`,
+    ].join('\n')
+    const doc = importDocument('html', html)
+    valid(doc)
+    expect(JSON.stringify(doc)).toContain('text')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(g.__importPwned).toBeUndefined()
+    expect(requests).toEqual([])
+  })
+
+  it('stays linear on a large file', () => {
+    const big = '<p>word <b>bold</b> <a href="https://x.example">l</a></p>'.repeat(5_000)
+    const start = performance.now()
+    const doc = importDocument('html', big)
+    expect(doc.content).toHaveLength(5_000)
+    expect(performance.now() - start).toBeLessThan(15_000)
+  })
+})
