@@ -106,8 +106,10 @@ describe('concurrent human edits keep the AI text contiguous and everyone conver
     }
   }
 
-  it('blocks that change type mid-stream (setext, table, html) stay contiguous too', () => {
-    const md = 'A title\n=======\n\nname | qty\n--- | ---\napple | 3\n\n<div>\n**raw** html\n</div>\n\nend *here*'
+  it('blocks that change type mid-stream (setext, html) stay contiguous too', () => {
+    // A table written with leading pipes is held back until it is known (tableHold.ts), so it never changes type;
+    // one without them shows its first words as a paragraph first, like a setext heading.
+    const md = 'A title\n=======\n\n| name | qty |\n| --- | --- |\n| apple | 3 |\n\n<div>\n**raw** html\n</div>\n\nend *here*'
     for (let seed = 1; seed <= 30; seed++) {
       simulate(md, SCENARIOS['empty paragraph'] as Scenario, seed, ['atCaret', 'beforeFirst', 'elsewhere'], false)
     }

@@ -1,8 +1,8 @@
 /**
  * Model answers the streaming tests replay token by token. Each is written
- * the way chat models write markdown; none uses setext headings, tables or
- * reference links, whose streaming needs a block to change type (tested
- * separately).
+ * the way chat models write markdown; none uses setext headings, tables
+ * without leading pipes or reference links, whose streaming needs a block to
+ * change type (tested separately).
  */
 export const GOLDENS: Readonly<Record<string, string>> = {
   article: [
@@ -74,4 +74,26 @@ export const GOLDENS: Readonly<Record<string, string>> = {
     'Collaborative editing works best when everyone can see what the others are doing. **Presence** matters: cursors, selections and *who is typing where*. The AI is just another collaborator, with its own `caret`.',
 
   quoteAndHeadings: ['> ### Quoted heading', '> - item in quote', '> - another', '', '#### Small heading', '', 'Final words.'].join('\n'),
+
+  tablesAndTasks: [
+    '## Plan',
+    '',
+    '| Step | Owner | Link |',
+    '|------|:-----:|------|',
+    '| Build | **Ana** | [ci](https://ci.example/run?id=1) |',
+    '| Ship *v2* | Bo | <mark>today</mark> |',
+    '',
+    '- [ ] Write the notes',
+    '- [x] Tag the release',
+    '  - [ ] Announce on [the blog](https://blog.example)',
+    '  - plain sub-item',
+    '    1. first',
+    '    2. second',
+    '',
+    '1. Ordered',
+    '   - nested bullet',
+    '     - deeper with <u>underline</u>',
+    '',
+    'Done.',
+  ].join('\n'),
 }

@@ -17,6 +17,7 @@ import type { Schema } from '@tiptap/pm/model'
 import type { Links, Token } from 'marked'
 import { lexMarkdown, tokensToBlocks } from '../../../shared/markdown/index.ts'
 import { holdAmbiguousLastLine, pruneTrailingEmpty, truncateOpenInline } from './preview.ts'
+import { holdTableLines } from './tableHold.ts'
 
 export interface StreamStep {
   /** Blocks that became final in this step (in order), or null when none did. */
@@ -68,8 +69,9 @@ export class MarkdownStream {
   }
 
   private preview(src: string): JSONContent[] {
-    const held = holdAmbiguousLastLine(src)
-    let tokens = lexMarkdown(held, this.links)
+    const lex = (text: string): Token[] => lexMarkdown(text, this.links)
+    const { src: held, tokens: lexed } = holdTableLines(holdAmbiguousLastLine(src), lex)
+    let tokens = lexed
     // Raw HTML is converted as a whole (its text is read as markdown again),
     // so the unclosed-syntax cut cannot reach inside: show only whole lines.
     if (tokens[lastNonSpace(tokens)]?.type === 'html') tokens = lexMarkdown(held.slice(0, held.lastIndexOf('\n') + 1), this.links)

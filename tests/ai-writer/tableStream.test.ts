@@ -1,0 +1,94 @@
+/**
+ * Tables and task lists streamed by the AI: the result equals the one-shot
+ * conversion wherever the text is split, and no flush ever shows raw table
+ * pipes or task brackets in the shared document.
+ */
+import type { JSONContent } from '@tiptap/core'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { GOLDENS } from './goldens.ts'
+import { AI_CLIENT, checkSchema, contentOf, docWith, expectedWrite, fragmentOf, para, randomChunks, seeded, textPosition, writerFor } from './helpers.ts'
+
+const MD = GOLDENS.tablesAndTasks as string
+const BEFORE: JSONContent[] = [para('Intro.'), para()]
+const WHERE = { inlineAt: 1, offset: 0 }
+
+function freshWriter(): { doc: Y.Doc; writer: ReturnType<typeof writerFor> } {
+  const doc = docWith(AI_CLIENT, BEFORE)
+  return { doc, writer: writerFor(doc, { kind: 'insert', at: textPosition(doc, 1, 0) }) }
+}
+
+/** Text of every text node outside code blocks. */
+function visibleTexts(doc: Y.Doc): string[] {
+  const out: string[] = []
+  const walk = (node: Y.XmlElement | Y.XmlFragment): void => {
+    for (const child of node.toArray()) {
+      if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''))
+      else if (child instanceof Y.XmlElement && child.nodeName !== 'codeBlock') walk(child)
+    }
+  }
+  walk(fragmentOf(doc))
+  return out
+}
+
+describe('streaming tables and task lists', () => {
+  it('ends as the one-shot conversion for every split into two chunks', () => {
+    const expected = expectedWrite(BEFORE, MD, WHERE)
+    for (let i = 1; i < MD.length; i++) {
+      const { doc, writer } = freshWriter()
+      writer.push(MD.slice(0, i))
+      writer.flush()
+      checkSchema(doc)
+      writer.push(MD.slice(i))
+      writer.finish()
+      expect(contentOf(doc), `split at ${i}`).toEqual(expected)
+    }
+  })
+
+  it('ends as the one-shot conversion for random multi-chunk splits, flushing after every chunk', () => {
+    const expected = expectedWrite(BEFORE, MD, WHERE)
+    for (let seed = 1; seed <= 60; seed++) {
+      const { doc, writer } = freshWriter()
+      for (const chunk of randomChunks(MD, seeded(seed), 1 + (seed % 9))) {
+        writer.push(chunk)
+        writer.flush()
+        checkSchema(doc)
+      }
+      writer.finish()
+      expect(contentOf(doc), `seed ${seed}`).toEqual(expected)
+    }
+  })
+
+  it('never shows table pipes or task brackets as text, at any flush', () => {
+    expect(visibleTexts(docWith(AI_CLIENT, expectedWrite(BEFORE, MD, WHERE))).join('')).not.toMatch(/\||\[[ xX]?\]?/)
+    const { doc, writer } = freshWriter()
+    for (let i = 0; i < MD.length; i++) {
+      writer.push(MD[i] as string)
+      writer.flush()
+      for (const text of visibleTexts(doc)) expect(text, `after ${JSON.stringify(MD.slice(0, i + 1))}`).not.toMatch(/\||\[[ xX]?\]?/)
+    }
+    writer.finish()
+  })
+
+  it('shows the table once its delimiter row is complete, and each row when its line is', () => {
+    const { doc, writer } = freshWriter()
+    const rows = (): number[] =>
+      contentOf(doc)
+        .filter((b) => b.type === 'table')
+        .map((t) => t.content?.length ?? 0)
+    const steps: Array<[string, number[]]> = [
+      ['| a | b |\n', []],
+      ['|---|', []],
+      ['---|\n', [1]],
+      ['| 1 | 2', [1]],
+      [' |\n', [2]],
+      ['| 3 |', [2]],
+      ['\n\nafter', [3]],
+    ]
+    for (const [chunk, expected] of steps) {
+      writer.push(chunk)
+      writer.flush()
+      expect(rows(), JSON.stringify(chunk)).toEqual(expected)
+    }
+  })
+})
