@@ -21,7 +21,7 @@ import { aiRunsContiguous, allTexts, browserClientId, charCounts, charsOf, conte
 
 const BEFORE: JSONContent[] = [para('Intro text.'), para(), para('Outro.')]
 
-type HumanOp = 'atCaret' | 'beforeFirst' | 'elsewhere'
+type HumanOp = 'atCaret' | 'beforeFirst' | 'afterLast' | 'elsewhere'
 
 /** Inserts `text` at `index` of `target` in `doc`; returns how many characters it typed. */
 function typeInto(target: Y.XmlText, index: number, text: string): number {
@@ -43,6 +43,15 @@ function act(op: HumanOp, doc: Y.Doc, writer: StreamWriter, rng: Rng): number {
       if (index >= 0) return typeInto(text, index, letters)
     }
     return 0
+  }
+  if (op === 'afterLast') {
+    // Right after the AI's words in any of its text nodes: a table cell, a task item, a list item.
+    const texts = allTexts(doc).filter((t) => charsOf(t).some((c) => c.client === AI_CLIENT))
+    const text = texts[randInt(rng, 0, texts.length - 1)]
+    if (text === undefined) return 0
+    const chars = charsOf(text)
+    const last = chars.map((c) => c.client).lastIndexOf(AI_CLIENT)
+    return typeInto(text, rng() < 0.5 ? last + 1 : chars.findIndex((c) => c.client === AI_CLIENT), letters)
   }
   const texts = allTexts(doc).filter((t) => charsOf(t).every((c) => c.client !== AI_CLIENT))
   const text = texts[randInt(rng, 0, texts.length - 1)]
@@ -112,6 +121,14 @@ describe('concurrent human edits keep the AI text contiguous and everyone conver
     const md = 'A title\n=======\n\n| name | qty |\n| --- | --- |\n| apple | 3 |\n\n<div>\n**raw** html\n</div>\n\nend *here*'
     for (let seed = 1; seed <= 30; seed++) {
       simulate(md, SCENARIOS['empty paragraph'] as Scenario, seed, ['atCaret', 'beforeFirst', 'elsewhere'], false)
+    }
+  })
+
+  it('tables and task lists: people typing before, inside and after the AI\'s cells and items', () => {
+    for (const [name, scenario] of Object.entries(SCENARIOS)) {
+      for (let seed = 1; seed <= 20; seed++) {
+        simulate(GOLDENS.tablesAndTasks ?? '', scenario, seed * 7349 + name.length, ['atCaret', 'beforeFirst', 'afterLast', 'elsewhere'])
+      }
     }
   })
 

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { WriteTarget } from '../../server/ai/writer/index.ts'
 import { GOLDENS } from './goldens.ts'
-import { AI_CLIENT, canonical, contentOf, docWith, fragmentOf, Network, para, randomChunks, seeded, textPosition, writerFor } from './helpers.ts'
-import { browserClientId, converged } from './inspect.ts'
+import { jobUndoManager } from '../../server/ai/jobUndo.ts'
+import { AI_CLIENT, canonical, checkSchema, contentOf, docWith, fragmentOf, Network, para, randInt, randomChunks, seeded, textPosition, writerFor } from './helpers.ts'
+import { allTexts, browserClientId, charsOf, converged } from './inspect.ts'
 
 const BEFORE: JSONContent[] = [para('Keep this intro.'), para('Rewrite me please.'), para('Outro.')]
 
@@ -66,5 +67,75 @@ describe('discard (undo of the job origin)', () => {
     const outro = contentOf(ai)[2]?.content?.[0]?.text ?? ''
     expect(contentOf(ai)).toEqual(canonical([BEFORE[0] as JSONContent, BEFORE[1] as JSONContent, para(outro)]))
     expect(outro).toMatch(/^Outro\.!+$/)
+  })
+})
+
+/**
+ * Discard of an answer with a table and nested task lists while two people
+ * type unique characters anywhere: into the AI's cells and task items, before
+ * and after them, and into their own text. Uses the job's own UndoManager
+ * (jobUndo.ts), whose delete filter keeps blocks someone typed into.
+ */
+describe('discard of tables and task lists under concurrent typing', () => {
+  const letters = (base: number) => {
+    let n = 0
+    return () => String.fromCodePoint(base + n++)
+  }
+
+  function discardUnderTyping(seed: number): Y.Doc {
+    const rng = seeded(seed)
+    const ai = docWith(AI_CLIENT, BEFORE)
+    const people = [docWith(browserClientId(rng), BEFORE), docWith(browserClientId(rng), BEFORE)]
+    const next = [letters(0x4e00), letters(0xac00)]
+    const net = new Network([ai, ...people])
+    const origin = { kind: 'ai', jobId: `job-${seed}` }
+    const undo = jobUndoManager(fragmentOf(ai), origin)
+    const writer = writerFor(ai, { kind: 'insert', at: textPosition(ai, 0, 16) }, origin)
+    const typed: string[] = []
+    const typeSome = (): void => {
+      people.forEach((doc, i) => {
+        if (rng() > 0.4) return
+        const texts = allTexts(doc)
+        const text = texts[randInt(rng, 0, texts.length - 1)]
+        if (text === undefined) return
+        const ch = (next[i] as () => string)()
+        text.insert(randInt(rng, 0, text.length), ch)
+        typed.push(ch)
+      })
+    }
+    for (const chunk of randomChunks(GOLDENS.tablesAndTasks ?? '', rng)) {
+      writer.push(chunk)
+      if (rng() < 0.5) writer.flush()
+      typeSome()
+      if (rng() < 0.6) net.deliverSome(rng, randInt(rng, 1, 4))
+    }
+    writer.finish()
+    for (let i = 0; i < 8; i++) typeSome()
+    net.deliverAll(rng)
+    expect(JSON.stringify(contentOf(ai))).toContain('"table"')
+    undo.undo()
+    net.deliverAll(rng)
+    expect(converged([ai, ...people])).toBe(true)
+    const all = allTexts(ai).map((t) => t.toString()).join('\n')
+    for (const ch of typed) expect(all.split(ch).length - 1, `seed ${seed}: ${ch}`).toBe(1)
+    expect(allTexts(ai).flatMap(charsOf).filter((c) => c.client === AI_CLIENT)).toEqual([])
+    // An AI block that is left holds someone's words (or holds a block that does).
+    const occupied = (el: Y.XmlElement): boolean => el.toArray().some((c) => (c instanceof Y.XmlText ? c.length > 0 : c instanceof Y.XmlElement && occupied(c)))
+    for (const el of fragmentOf(ai).toArray()) if (el instanceof Y.XmlElement && el._item?.id.client === AI_CLIENT) expect(occupied(el)).toBe(true)
+    return ai
+  }
+
+  it('keeps every person\'s character, leaves no AI character, and all peers converge', () => {
+    for (let seed = 1; seed <= 15; seed++) discardUnderTyping(seed)
+  })
+
+  // Known issue (shared/undoRule.ts, not the writer): a list or task item
+  // whose first paragraph nobody typed into loses it while a nested item
+  // someone typed into stays, and a cell can be left without a paragraph;
+  // both are invalid in the schema, and y-prosemirror drops invalid
+  // elements in the editor. Remove `.fails` once the rule keeps the
+  // structurally required first child of an occupied container.
+  it.fails('leaves a schema-valid document', () => {
+    for (let seed = 1; seed <= 25; seed++) checkSchema(discardUnderTyping(seed))
   })
 })
