@@ -15,7 +15,7 @@ export function upgradeAuthorizer(access: AccessControl) {
     const result = await access.check(tokenFrom(req.headers.authorization, url.searchParams.get('token') ?? undefined), docId, 'viewer')
     if (!result.ok) return { ok: false, code: result.status === 401 ? CloseCode.Unauthorized : CloseCode.Forbidden, reason: result.reason }
     const { grant } = result
-    return { ok: true, readOnly: grant.role === 'viewer', ...(access.open ? {} : { token: { jti: grant.jti, exp: grant.exp } }) }
+    return { ok: true, readOnly: grant.role === 'viewer', ...(access.open ? {} : { token: { jti: grant.jti, exp: grant.exp }, name: grant.name }) }
   }
 }
 

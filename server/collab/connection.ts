@@ -8,6 +8,8 @@ export interface ConnectionOptions {
   readOnly: boolean
   /** Close the socket rather than queue more than this many bytes. */
   maxBufferedBytes: number
+  /** The name in the connection's token (servers with AUTH_SECRET): who its edits are by. */
+  name?: string
 }
 
 /**

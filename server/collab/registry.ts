@@ -58,7 +58,7 @@ export class RoomRegistry {
   }
 
   /** Load (if needed) and attach a socket in one step. */
-  async join(docId: string, socket: RoomSocket, options: { readOnly: boolean }): Promise<{ room: Room; connection: Connection }> {
+  async join(docId: string, socket: RoomSocket, options: { readOnly: boolean; name?: string }): Promise<{ room: Room; connection: Connection }> {
     // A room may close between the load and the join; then load it again.
     for (;;) {
       const room = await this.acquireLazy(docId)

@@ -27,7 +27,7 @@ import { RoomPersistence } from './persistence.ts'
 import { decodeMessage, parseAwarenessState, type AwarenessEntry, ProtocolError, type IncomingMessage } from './messages.ts'
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncStep2FromUpdate, encodeUpdate } from '../../shared/collabWire.ts'
 import type { RoomSocket } from './socket.ts'
-import { documentTitle } from './title.ts'
+import { RoomSummary } from './roomSummary.ts'
 import { mergeMany } from './mergeUpdates.ts'
 import { SharedFrame } from './sharedFrame.ts'
 import { AwarenessBroadcast } from './awarenessBroadcast.ts'
@@ -72,8 +72,8 @@ export class Room implements RoomBusTarget {
   /** Owner of each awareness client id, so nobody can speak for another. */
   private readonly awarenessOwners = new Map<number, Connection>()
   private leases = 0
-  private titleTimer: NodeJS.Timeout | null = null
-  private lastTitle = ''
+  /** Title, search text and last editor, stored about once a second while the document changes. */
+  private readonly summary: RoomSummary
   /** Stored size estimate: the last snapshot plus the updates since. */
   private sizeBytes = 0
   /** Stored state not yet applied to `doc` (large documents, just loaded). */
@@ -117,6 +117,7 @@ export class Room implements RoomBusTarget {
       ...(busLink && { onStored: (firstSeq, updates) => busLink.stored(firstSeq, updates), compactUpto: () => busLink.watermark }),
     })
     this.answers = new StoredAnswers(this.persistence)
+    this.summary = new RoomSummary({ docId: opts.docId, store: opts.store, log: opts.log, doc: this.doc, fragment: this.fragment, awareness: this.awareness })
     this.doc.on('update', this.onDocUpdate)
     // Sent to the sender too: y-websocket clients treat 30 s without any
     // message as a dead socket, and a lone client's echoed renewals keep it
@@ -234,7 +235,6 @@ export class Room implements RoomBusTarget {
     // The stored bytes are the full state: keep them for fresh clients.
     this.fullState = state
     Y.applyUpdate(this.doc, state, LOAD_ORIGIN)
-    this.lastTitle = documentTitle(this.fragment)
     if (this.connections.size === 0) return
     const step1 = encodeSyncStep1(this.doc)
     for (const c of this.connections) c.send(step1)
@@ -356,7 +356,7 @@ export class Room implements RoomBusTarget {
       this.leave(conn)
     }
     await this.persistence.flush()
-    await this.saveTitle()
+    await this.summary.flush()
     this.destroy()
   }
 
@@ -373,7 +373,7 @@ export class Room implements RoomBusTarget {
     }
     if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
     this.fullState = null
-    if (this.titleTimer) clearTimeout(this.titleTimer)
+    this.summary.dispose()
     this.persistence.dispose()
     this.answers.dispose()
     this.doc.off('update', this.onDocUpdate)
@@ -477,28 +477,7 @@ export class Room implements RoomBusTarget {
       const frame = new SharedFrame(encodeUpdate(update))
       for (const c of this.connections) if (c !== sender) c.sendShared(frame)
     })
-    this.scheduleTitle()
-  }
-
-  private scheduleTitle(): void {
-    if (this.titleTimer) return
-    this.titleTimer = setTimeout(() => {
-      this.titleTimer = null
-      void this.saveTitle()
-    }, 1000)
-    this.titleTimer.unref?.()
-  }
-
-  private async saveTitle(): Promise<void> {
-    if (this.doc.isDestroyed) return
-    const title = documentTitle(this.fragment)
-    if (title === this.lastTitle) return
-    this.lastTitle = title
-    try {
-      await this.opts.store.setTitle(this.docId, title)
-    } catch (err) {
-      this.opts.log.warn(`could not store title of ${this.docId}`, (err as Error).message)
-    }
+    this.summary.changed(origin)
   }
 
   private checkIdle(): void {

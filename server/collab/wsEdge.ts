@@ -23,7 +23,14 @@ import { WsRoomSocket } from './wsSocket.ts'
 export const COLLAB_PATH = '/api/collab/'
 
 export type UpgradeDecision =
-  | { ok: true; readOnly: boolean; /** Token id and expiry (s), to close the socket when revoked or expired. */ token?: { jti: string; exp: number } }
+  | {
+      ok: true
+      readOnly: boolean
+      /** Token id and expiry (s), to close the socket when revoked or expired. */
+      token?: { jti: string; exp: number }
+      /** The token's name, whom the connection's edits are credited to (none in open mode). */
+      name?: string
+    }
   | { ok: false; code: CloseCodeValue; reason?: string }
 
 export interface WsEdgeOptions {
@@ -167,7 +174,7 @@ export class WsEdge {
     if (decision.token) this.trackToken(s, decision.token)
 
     try {
-      const joined = await this.opts.registry.join(docId, new WsRoomSocket(ws), { readOnly: decision.readOnly })
+      const joined = await this.opts.registry.join(docId, new WsRoomSocket(ws), { readOnly: decision.readOnly, ...(decision.name !== undefined && { name: decision.name }) })
       if (ws.readyState !== ws.OPEN) {
         joined.room.leave(joined.connection)
         return

@@ -1,0 +1,91 @@
+/**
+ * A room's summary bookkeeping: about once a second while its document
+ * changes, it stores the title, the plain text the search indexes and the
+ * name of whoever changed it last (`DocStore.setSummary`).
+ *
+ * Cheap on purpose: an edit only notes its author and arms a timer; the
+ * text is walked when the timer fires, and nothing is written unless the
+ * title, text or author changed since the last write.
+ */
+import type * as Y from 'yjs'
+import type * as awarenessProtocol from 'y-protocols/awareness'
+import { docText } from '../ai/docText.ts'
+import type { Logger } from '../log.ts'
+import type { DocStore, DocSummaryInput } from '../storage/types.ts'
+import { editorName } from './editorName.ts'
+import { documentTitle } from './title.ts'
+
+/** The search indexes the start of a long document only. */
+export const MAX_INDEXED_CHARS = 100_000
+const SAVE_DELAY_MS = 1000
+
+/** The summary of a document as it stands: its title, and its plain text for the search. */
+export function summarize(doc: Y.Doc, fragment: Y.XmlFragment, editedBy: string | null): DocSummaryInput {
+  return { title: documentTitle(fragment), text: docText(doc, fragment).text.slice(0, MAX_INDEXED_CHARS), editedBy }
+}
+
+export interface RoomSummaryOptions {
+  docId: string
+  store: DocStore
+  log: Logger
+  doc: Y.Doc
+  fragment: Y.XmlFragment
+  awareness: awarenessProtocol.Awareness
+}
+
+export class RoomSummary {
+  private timer: NodeJS.Timeout | null = null
+  /** The author of the latest change whose name we know, not yet stored. */
+  private editor: string | null = null
+  private stored: DocSummaryInput | null = null
+  /** Consecutive changes usually share an origin: its name is looked up once. */
+  private lastOrigin: unknown = null
+  private lastName: string | null = null
+
+  constructor(private readonly opts: RoomSummaryOptions) {}
+
+  /** A change was applied (not one loaded from storage or stored by another instance). */
+  changed(origin: unknown): void {
+    if (origin !== this.lastOrigin || this.lastName === null) {
+      this.lastOrigin = origin
+      this.lastName = editorName(origin, this.opts.awareness)
+    }
+    if (this.lastName) this.editor = this.lastName
+    if (this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.save()
+    }, SAVE_DELAY_MS)
+    this.timer.unref?.()
+  }
+
+  /** Store now what is pending (the room is closing). */
+  async flush(): Promise<void> {
+    if (!this.timer) return
+    clearTimeout(this.timer)
+    this.timer = null
+    await this.save()
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.lastOrigin = null
+  }
+
+  private async save(): Promise<void> {
+    const { doc, fragment, store, docId, log } = this.opts
+    if (doc.isDestroyed) return
+    const summary = summarize(doc, fragment, this.editor)
+    const last = this.stored
+    if (last && last.title === summary.title && last.text === summary.text && (summary.editedBy ?? last.editedBy) === last.editedBy) return
+    this.stored = { ...summary, editedBy: summary.editedBy ?? last?.editedBy ?? null }
+    try {
+      await store.setSummary(docId, summary)
+    } catch (err) {
+      // Only the list and search go stale; the next change tries again.
+      this.stored = null
+      log.warn(`could not store the summary of ${docId}`, (err as Error).message)
+    }
+  }
+}
