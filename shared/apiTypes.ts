@@ -5,16 +5,39 @@ export interface DocSummary {
   /** First heading or first non-empty line; "Untitled" when empty. */
   title: string
   createdAt: string
+  /** The last stored change. */
   updatedAt: string
+  /** Who made the last change, as a display name ("Ada", "AI (for Ada)"); null when not known. */
+  lastEditedBy: string | null
+  /** Search results only: some text around the first match in the body (null when only the title matched). */
+  snippet?: string | null
 }
+
+/** `GET /api/docs?sort=`: newest change first (the default), by title, or newest created first. */
+export const DOC_SORTS = ['updated', 'title', 'created'] as const
+export type DocSort = (typeof DOC_SORTS)[number]
 
 export interface DocListResponse {
   docs: DocSummary[]
 }
 
+/** `POST /api/docs`: an empty body for a fresh id, or the id to create (a link to a document that does not exist yet). */
+export interface CreateDocRequest {
+  id?: string
+}
+
 export interface CreateDocResponse {
   id: string
 }
+
+/** `POST /api/docs/import`: a file's text and format; `name` (the file name) is the title when the content has none. */
+export interface ImportDocRequest {
+  format: ImportFormat
+  name?: string
+  text: string
+}
+
+export type ImportFormat = 'md' | 'html'
 
 export interface HealthResponse {
   status: 'ok' | 'degraded'

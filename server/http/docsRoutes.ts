@@ -1,46 +1,80 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { newDocId } from '../../shared/docId.ts'
-import type { CreateDocResponse, DocListResponse, DocSummary, ExportFormat } from '../../shared/apiTypes.ts'
-import { DocExistsError, type DocMeta } from '../storage/types.ts'
+import { DOC_ID_PATTERN, DOC_ID_RULE } from '../../shared/docId.ts'
+import { DOC_SORTS, type CreateDocResponse, type DocListResponse, type DocSummary, type ExportFormat } from '../../shared/apiTypes.ts'
+import { DocExistsError } from '../storage/types.ts'
 import { EXPORT_TYPES, exportDocument } from '../export/index.ts'
 import { documentTitle } from '../collab/title.ts'
 import { DocumentDeletedError } from '../collab/room.ts'
 import type { ServerContext } from '../context.ts'
-import { ApiError } from './errors.ts'
+import { ApiError, validationError } from './errors.ts'
 import { docIdParam, jsonBody } from './validate.ts'
 import { authorize, identify } from './authorize.ts'
 import { grantCovers } from '../auth/tokens.ts'
+import { liveTitles, sortSummaries, toSummary } from './docSummaries.ts'
+import { createFresh, importRoutes } from './importRoutes.ts'
 
-const CreateBody = z.object({}).strict()
+const CreateBody = z.object({ id: z.string().regex(DOC_ID_PATTERN, `id must be ${DOC_ID_RULE}`).optional() }).strict()
 const ExportQuery = z.object({ format: z.enum(['md', 'html', 'json']).default('md') })
+const ListQuery = z.object({
+  q: z.string().max(200, 'q: at most 200 characters').optional(),
+  sort: z.enum(DOC_SORTS).default('updated'),
+})
+
+/** A search answers this many documents at most (newest change first, then sorted as asked). */
+export const SEARCH_LIMIT = 50
 
 export function docsRoutes(ctx: ServerContext) {
   const { store, registry } = ctx
   return new Hono()
     .get('/', async (c) => {
       const grant = await identify(c, ctx)
-      const metas = (await store.list()).filter((m) => grantCovers(grant, m.id))
-      const live = (id: string) => {
-        const room = registry.get(id)
-        return room?.hydrated ? documentTitle(room.fragment) : null
+      const parsed = ListQuery.safeParse({ q: c.req.query('q'), sort: c.req.query('sort') })
+      if (!parsed.success) throw validationError(parsed.error)
+      const { q, sort } = parsed.data
+      const live = liveTitles(registry)
+      let docs: DocSummary[]
+      if (q !== undefined && q.trim() !== '') {
+        const hits = await store.search(q, { limit: SEARCH_LIMIT, ...(grant.doc !== '*' && { ids: [grant.doc] }) })
+        docs = hits.map((h) => toSummary(h.meta, live(h.meta.id), h.snippet))
+      } else {
+        docs = (await store.list()).filter((m) => grantCovers(grant, m.id)).map((m) => toSummary(m, live(m.id)))
       }
-      const body: DocListResponse = { docs: metas.map((m) => summary(m, live(m.id))) }
+      const body: DocListResponse = { docs: sortSummaries(docs, sort) }
       return c.json(body)
     })
     .post('/', async (c) => {
-      await authorize(c, ctx, null, 'editor')
-      await jsonBody(c, CreateBody)
-      for (let attempt = 0; ; attempt++) {
-        const id = newDocId()
+      // Who is asking before what they ask: no token is a 401 whatever the body.
+      await identify(c, ctx)
+      const { id: wanted } = await jsonBody(c, CreateBody)
+      // An id of one's own needs editor on that id, so a token for one
+      // document may create it (as its first write over WebSocket would);
+      // a fresh id needs editor on all documents. Refused the same way
+      // whether or not the id exists.
+      await authorize(c, ctx, wanted ?? null, 'editor')
+      let id: string
+      if (wanted === undefined) id = await createFresh(ctx, Date.now())
+      else {
         try {
-          await store.create(id, Date.now())
-          const body: CreateDocResponse = { id }
-          return c.json(body, 201)
+          await store.create(wanted, Date.now())
         } catch (err) {
-          if (!(err instanceof DocExistsError) || attempt >= 3) throw err
+          if (err instanceof DocExistsError) throw new ApiError(409, 'conflict', 'a document with this id exists or was deleted')
+          throw err
         }
+        id = wanted
       }
+      const body: CreateDocResponse = { id }
+      return c.json(body, 201)
+    })
+    .route('/import', importRoutes(ctx))
+    .get('/:id', async (c) => {
+      const id = docIdParam(c)
+      // Access first: without it the answer is the same 401/403 whether or not the id exists.
+      await authorize(c, ctx, id, 'viewer')
+      const meta = await store.meta(id)
+      if (meta) return c.json(toSummary(meta, liveTitles(registry)(id)))
+      if (await store.isDeleted(id)) throw new ApiError(410, 'not_found', `document ${id} was deleted`)
+      throw new ApiError(404, 'not_found', `no document ${id}`)
     })
     .get('/:id/export', async (c) => {
       const id = docIdParam(c)
@@ -75,15 +109,6 @@ export function docsRoutes(ctx: ServerContext) {
       if (!existed) throw new ApiError(404, 'not_found', `no document ${id}`)
       return c.body(null, 204)
     })
-}
-
-function summary(m: DocMeta, liveTitle: string | null): DocSummary {
-  return {
-    id: m.id,
-    title: (liveTitle ?? m.title) || 'Untitled',
-    createdAt: new Date(m.createdAt).toISOString(),
-    updatedAt: new Date(m.updatedAt).toISOString(),
-  }
 }
 
 function fileName(title: string): string {
