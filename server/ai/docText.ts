@@ -1,7 +1,12 @@
 /**
  * A plain-text view of the document for prompts, with a way to find where
- * an anchor falls in it. Blocks are separated by blank lines; headings and
- * list items keep a light markdown prefix so the model sees the structure.
+ * an anchor falls in it. It is the document as Markdown, lightly: blocks are
+ * separated by blank lines, headings, list items, quotes and code keep their
+ * markers, task items are `- [ ]` / `- [x]`, and tables are GFM rows with
+ * pipes and a delimiter row after the first. The model sees the structure it
+ * is asked to write back, so a rewritten table comes back as a table (and
+ * reaches the document as one through the Markdown reading). Inline marks
+ * are not written: the offsets must map one-to-one onto the text nodes.
  */
 import * as Y from 'yjs'
 
@@ -11,38 +16,73 @@ export interface DocText {
   offsetOf(rpos: Y.RelativePosition): number | null
 }
 
+const TEXTBLOCKS = new Set(['paragraph', 'heading', 'codeBlock'])
+const LISTS = new Set(['bulletList', 'orderedList', 'taskList'])
+
 export function docText(doc: Y.Doc, fragment: Y.XmlFragment): DocText {
   let text = ''
   // Start offset of each XmlText, and of each child slot of each element.
   const textStarts = new Map<Y.XmlText, number>()
   const childStarts = new Map<Y.XmlElement | Y.XmlFragment, number[]>()
-
   let needSeparator = false
-  const walk = (node: Y.XmlElement | Y.XmlFragment, depth: number): void => {
+
+  /** Visits the children of `node`, recording where each starts. */
+  const children = (node: Y.XmlElement | Y.XmlFragment, visit: (child: Y.XmlElement | Y.XmlText, index: number) => void): void => {
     const starts: number[] = []
     childStarts.set(node, starts)
-    for (const child of node.toArray()) {
+    node.toArray().forEach((child, i) => {
       starts.push(text.length)
-      if (child instanceof Y.XmlText) {
-        textStarts.set(child, text.length)
-        for (const op of child.toDelta() as { insert?: unknown }[]) text += typeof op.insert === 'string' ? op.insert : ''
-      } else if (child instanceof Y.XmlElement) {
-        const name = child.nodeName
-        if (name === 'hardBreak') {
-          text += '\n'
-          continue
-        }
-        if (needSeparator) text += '\n\n'
-        needSeparator = false
-        text += prefix(child, depth)
-        walk(child, name === 'bulletList' || name === 'orderedList' ? depth + 1 : depth)
-        if (name === 'codeBlock') text += '\n```'
-        if (TEXTBLOCKS.has(name) || name === 'horizontalRule') needSeparator = true
-      }
-    }
+      if (child instanceof Y.XmlText || child instanceof Y.XmlElement) visit(child, i)
+    })
     starts.push(text.length)
   }
-  walk(fragment, 0)
+
+  const inline = (child: Y.XmlElement | Y.XmlText, lineBreak: string): void => {
+    if (child instanceof Y.XmlText) {
+      textStarts.set(child, text.length)
+      for (const op of child.toDelta() as { insert?: unknown }[]) text += typeof op.insert === 'string' ? op.insert : ''
+    } else if (child.nodeName === 'hardBreak') text += lineBreak
+  }
+
+  /** A table cell on one line: its textblocks' text, side by side. */
+  const cellLine = (el: Y.XmlElement): void => {
+    children(el, (child, i) => {
+      if (child instanceof Y.XmlText || child.nodeName === 'hardBreak') inline(child, ' ')
+      else {
+        if (i > 0) text += ' '
+        cellLine(child)
+      }
+    })
+  }
+
+  const table = (el: Y.XmlElement): void => {
+    children(el, (row, r) => {
+      if (!(row instanceof Y.XmlElement)) return
+      if (r > 0) text += '\n'
+      text += '|'
+      children(row, (cell) => {
+        text += ' '
+        if (cell instanceof Y.XmlElement) cellLine(cell)
+        text += ' |'
+      })
+      if (r === 0) text += '\n|' + ' --- |'.repeat(Math.max(1, row.length))
+    })
+  }
+
+  const block = (node: Y.XmlElement | Y.XmlFragment, depth: number): void => {
+    children(node, (child) => {
+      if (child instanceof Y.XmlText || child.nodeName === 'hardBreak') return inline(child, '\n')
+      const name = child.nodeName
+      if (needSeparator) text += '\n\n'
+      needSeparator = false
+      text += prefix(child, depth)
+      if (name === 'table') table(child)
+      else block(child, LISTS.has(name) ? depth + 1 : depth)
+      if (name === 'codeBlock') text += '\n```'
+      if (TEXTBLOCKS.has(name) || name === 'horizontalRule' || name === 'table') needSeparator = true
+    })
+  }
+  block(fragment, 0)
 
   return {
     text,
@@ -59,14 +99,15 @@ export function docText(doc: Y.Doc, fragment: Y.XmlFragment): DocText {
   }
 }
 
-const TEXTBLOCKS = new Set(['paragraph', 'heading', 'codeBlock'])
-
 function prefix(el: Y.XmlElement, depth: number): string {
+  const indent = '  '.repeat(Math.max(0, depth - 1))
   switch (el.nodeName) {
     case 'heading':
       return '#'.repeat(Number(el.getAttribute('level') ?? 1) || 1) + ' '
     case 'listItem':
-      return '  '.repeat(Math.max(0, depth - 1)) + '- '
+      return indent + '- '
+    case 'taskItem':
+      return indent + (isChecked(el.getAttribute('checked')) ? '- [x] ' : '- [ ] ')
     case 'blockquote':
       return '> '
     case 'codeBlock':
@@ -76,4 +117,9 @@ function prefix(el: Y.XmlElement, depth: number): string {
     default:
       return ''
   }
+}
+
+/** y-prosemirror stores the attribute as a boolean; a string "true" may come from elsewhere. */
+function isChecked(value: unknown): boolean {
+  return value === true || value === 'true'
 }

@@ -8,7 +8,9 @@ import type { ChatMessage } from './provider.ts'
 
 const SYSTEM = [
   'You are a writing assistant inside a collaborative document editor.',
-  'Reply with only the text to insert into the document, in Markdown (headings, lists, **bold**, _italic_, `code`, fenced code blocks, links).',
+  'Reply with only the text to insert into the document, in Markdown (headings, lists, task lists with - [ ] and - [x], GFM tables, **bold**, _italic_, <u>underline</u>, <mark>highlight</mark>, `code`, fenced code blocks, links).',
+  // The document reaches the model as Markdown (docText.ts): a table or task list it rewrites should come back as one.
+  'Keep tables as tables and task lists as task lists when you rewrite them.',
   'Do not add preambles, explanations, or surrounding quotes. Do not wrap the whole answer in a code block.',
 ].join(' ')
 
