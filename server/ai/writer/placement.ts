@@ -14,6 +14,9 @@ export interface Placement {
   readonly inline: { readonly block: Y.XmlElement; readonly start: InlineStart } | null
 }
 
+// A paragraph in a table cell or task item is a host too: an inline answer
+// stays in the cell. Blocks always go after the top-level block, so a table
+// answer to a selection inside a cell lands after the table, never in it.
 const INLINE_HOSTS = new Set(['paragraph', 'heading'])
 
 function resolve(doc: Y.Doc, pos: Y.RelativePosition): Y.AbsolutePosition | null {
