@@ -29,6 +29,9 @@ import { ShareButton } from './ShareDialog.tsx'
 import { editorExtensions } from './extensions.ts'
 import { Toolbar } from './Toolbar.tsx'
 import { useDocumentTitle } from './useDocumentTitle.ts'
+import { NO_EDITING_HANDLERS, type EditingHandlers } from './editingShortcuts.ts'
+import { LinkPopover } from './links/LinkPopover.tsx'
+import '../styles/editing.css'
 
 interface EditorScreenProps {
   session: CollabSession
@@ -41,6 +44,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
   const connection = useConnection(session.connection)
   const peers = usePeers(provider.awareness)
   const aiHandlers = useRef<AiShortcutHandlers>(NO_AI_HANDLERS)
+  const editingHandlers = useRef<EditingHandlers>(NO_EDITING_HANDLERS)
   const slashOpensAi = useRef(true)
   const identityRef = useRef(identity)
   useEffect(() => {
@@ -61,7 +65,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
       autofocus: readOnly ? false : 'start',
       // Toolbar and menus subscribe to exactly what they show (useEditorState).
       shouldRerenderOnTransaction: false,
-      extensions: editorExtensions({ session, identity, aiHandlers, slashOpensAi: () => slashOpensAi.current }),
+      extensions: editorExtensions({ session, identity, aiHandlers, editingHandlers, slashOpensAi: () => slashOpensAi.current }),
       editorProps: {
         attributes: {
           role: 'textbox',
@@ -138,6 +142,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
             onRun={ai.runCommand}
           />
         )}
+        <LinkPopover editor={editor} handlers={editingHandlers} />
         <AiBubbleMenu
           editor={editor}
           availability={availability}

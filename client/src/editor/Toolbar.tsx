@@ -3,6 +3,7 @@ import { useEditorState } from '@tiptap/react'
 import { Fragment, useRef, useState, type KeyboardEvent } from 'react'
 import { SparkleIcon } from '../ui/icons.tsx'
 import { shortcutHint } from '../ui/platform.ts'
+import { TableMenu } from './tables/TableMenu.tsx'
 import { TOOLBAR_GROUPS, TOOLBAR_ITEMS } from './toolbarItems.tsx'
 
 interface ToolbarProps {
@@ -32,6 +33,7 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
         }
       }
       result.ai = { active: false, enabled: current.isEditable }
+      result.tableMenu = { active: false, enabled: current.isEditable && current.isActive('table') }
       return result
     },
     equalityFn: (a, b) => JSON.stringify(a) === JSON.stringify(b),
@@ -56,6 +58,10 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
     buttons[next]?.focus()
   }
 
+  const inTable = states?.tableMenu?.enabled ?? false
+  // The table menu comes and goes with the caret: never leave the tab stop on a button that is gone.
+  const stops = TOOLBAR_ITEMS.length + (inTable ? 1 : 0) + 1
+  const tabStop = Math.min(focusIndex, stops - 1)
   let index = -1
   const nextIndex = () => ++index
 
@@ -79,7 +85,7 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
                 title={hint}
                 // aria-disabled rather than disabled: a disabled button cannot hold the toolbar's tab stop.
                 aria-disabled={!state.enabled}
-                tabIndex={position === focusIndex ? 0 : -1}
+                tabIndex={position === tabStop ? 0 : -1}
                 data-testid={`toolbar-${item.id}`}
                 // Keep the editor's selection: the click must not move focus first.
                 onMouseDown={(event) => event.preventDefault()}
@@ -92,15 +98,25 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
           })}
         </Fragment>
       ))}
+      {inTable && <TableMenuStop editor={editor} position={nextIndex()} tabStop={tabStop} setFocusIndex={setFocusIndex} />}
       <span className="toolbar__spacer" />
       <AiButton
         position={nextIndex()}
-        focusIndex={focusIndex}
+        focusIndex={tabStop}
         setFocusIndex={setFocusIndex}
         enabled={states?.ai?.enabled ?? false}
         onAi={onAi}
       />
     </div>
+  )
+}
+
+function TableMenuStop({ editor, position, tabStop, setFocusIndex }: { editor: Editor; position: number; tabStop: number; setFocusIndex: (index: number) => void }) {
+  return (
+    <>
+      <span className="toolbar__divider" aria-hidden="true" />
+      <TableMenu editor={editor} tabStop={position === tabStop} onFocus={() => setFocusIndex(position)} />
+    </>
   )
 }
 

@@ -14,16 +14,21 @@ import { AiPendingMarks } from '../ai/pendingMarks.ts'
 import type { CollabSession } from '../collab/session.ts'
 import type { Identity } from '../identity/identity.ts'
 import { renderCaret } from './caret.ts'
+import { EditingShortcuts, type EditingHandlers } from './editingShortcuts.ts'
+import { PasteHandling } from './paste/pasteHandling.ts'
+import { TaskCheckboxes } from './tasks/taskCheckboxes.ts'
+import { TaskInputRules } from './tasks/taskInputRules.ts'
 
 export interface EditorExtensionOptions {
   session: CollabSession
   identity: Identity
   aiHandlers: { current: AiShortcutHandlers }
+  editingHandlers: { current: EditingHandlers }
   /** False once the server said it has no AI: "/" then just types, so the hint must not offer it. */
   slashOpensAi: () => boolean
 }
 
-export function editorExtensions({ session, identity, aiHandlers, slashOpensAi }: EditorExtensionOptions): AnyExtension[] {
+export function editorExtensions({ session, identity, aiHandlers, editingHandlers, slashOpensAi }: EditorExtensionOptions): AnyExtension[] {
   return [
     ...documentExtensions(),
     Collaboration.configure({
@@ -48,5 +53,9 @@ export function editorExtensions({ session, identity, aiHandlers, slashOpensAi }
     // Keeps the selection visible while focus is in the AI menu.
     Selection,
     AiShortcuts.configure({ getHandlers: () => aiHandlers.current }),
+    EditingShortcuts.configure({ getHandlers: () => editingHandlers.current }),
+    TaskInputRules,
+    TaskCheckboxes,
+    PasteHandling,
   ]
 }

@@ -11,6 +11,7 @@ import {
   RuleIcon,
   UndoIcon,
 } from '../ui/icons.tsx'
+import { BLOCK_EXTRAS, HIGHLIGHT, LINK, UNDERLINE } from './toolbarExtras.tsx'
 
 export interface ToolbarItem {
   id: string
@@ -86,6 +87,7 @@ export const TOOLBAR_GROUPS: Group[] = [
       canRun: (editor) => editor.can().toggleItalic(),
       run: (editor) => editor.chain().focus().toggleItalic().run(),
     },
+    UNDERLINE,
     {
       id: 'strike',
       label: 'Strikethrough',
@@ -106,6 +108,8 @@ export const TOOLBAR_GROUPS: Group[] = [
       canRun: (editor) => editor.can().toggleCode(),
       run: (editor) => editor.chain().focus().toggleCode().run(),
     },
+    HIGHLIGHT,
+    LINK,
   ],
   [
     {
@@ -158,6 +162,7 @@ export const TOOLBAR_GROUPS: Group[] = [
       run: (editor) => editor.chain().focus().setHorizontalRule().run(),
     },
   ],
+  BLOCK_EXTRAS,
 ]
 
 export const TOOLBAR_ITEMS: ToolbarItem[] = TOOLBAR_GROUPS.flat()

@@ -127,3 +127,38 @@ export const PlusIcon = () => (
     <path d="M12 5v14M5 12h14" />
   </Icon>
 )
+
+export const ExternalLinkIcon = () => (
+  <Icon size={16}>
+    <path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />
+  </Icon>
+)
+
+export const HighlightIcon = () => (
+  <Icon>
+    <path d="m9 15 8.5-8.5a2.1 2.1 0 0 0-3-3L6 12l-1 4 4-1Z" />
+    <path d="M4 21h16" strokeWidth="3" />
+  </Icon>
+)
+
+export const TaskListIcon = () => (
+  <Icon>
+    <rect x="3" y="4" width="6" height="6" rx="1" />
+    <path d="m4.5 7 1.2 1.2L8 5.8" />
+    <rect x="3" y="14" width="6" height="6" rx="1" />
+    <path d="M12 7h9M12 17h9" />
+  </Icon>
+)
+
+export const TableIcon = () => (
+  <Icon>
+    <rect x="3" y="4" width="18" height="16" rx="2" />
+    <path d="M3 10h18M3 15h18M9 4v16M15 4v16" />
+  </Icon>
+)
+
+export const ChevronDownIcon = () => (
+  <Icon size={14}>
+    <path d="m6 9 6 6 6-6" />
+  </Icon>
+)

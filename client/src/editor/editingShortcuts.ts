@@ -1,0 +1,56 @@
+/**
+ * Keyboard entry points of the editing UI that lives outside the document:
+ * - `Mod-k`: the link editor (add a link to the selection, or edit the one at the caret);
+ * - `Alt-F10`: focus the formatting toolbar (the convention of desktop word
+ *   processors), since Tab and Shift-Tab belong to lists and tables inside the document.
+ *
+ * The handlers are read at key time (a function, as in aiShortcuts.ts), so
+ * React can own the UI state without rebuilding the editor.
+ */
+import { Extension } from '@tiptap/core'
+
+export interface EditingHandlers {
+  /** Returns whether the link editor opened. */
+  openLinkEditor: () => boolean
+}
+
+export const NO_EDITING_HANDLERS: EditingHandlers = { openLinkEditor: () => false }
+
+declare module '@tiptap/core' {
+  interface Commands<ReturnType> {
+    linkEditor: {
+      /** Opens the link editor for the selection (the toolbar's Link button and Mod-k). */
+      openLinkEditor: () => ReturnType
+    }
+  }
+}
+
+export const EditingShortcuts = Extension.create<{ getHandlers: () => EditingHandlers }>({
+  name: 'editingShortcuts',
+
+  addOptions() {
+    return { getHandlers: () => NO_EDITING_HANDLERS }
+  },
+
+  addCommands() {
+    return {
+      openLinkEditor:
+        () =>
+        ({ editor }) =>
+          editor.isEditable && this.options.getHandlers().openLinkEditor(),
+    }
+  },
+
+  addKeyboardShortcuts() {
+    return {
+      'Mod-k': () => this.editor.commands.openLinkEditor(),
+      'Alt-F10': () => focusToolbar(),
+    }
+  },
+})
+
+function focusToolbar(): boolean {
+  const stop = document.querySelector<HTMLElement>('[role="toolbar"][data-testid="toolbar"] [tabindex="0"]')
+  stop?.focus()
+  return stop !== null
+}

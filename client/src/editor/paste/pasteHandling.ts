@@ -1,0 +1,62 @@
+/**
+ * What a paste brings into the shared document.
+ *
+ * - Markdown copied as text (an editor, a terminal, a chat) becomes
+ *   formatted content, when it looks like Markdown (looksLikeMarkdown.ts).
+ *   Code editors such as VS Code also put an HTML copy on the clipboard that
+ *   is only coloured spans around the same text: that counts as text too.
+ *   Inside a code block a paste stays literal (ProseMirror's own rule, which
+ *   runs when this handler declines).
+ * - HTML from another page goes through ProseMirror's parser with the
+ *   document schema, which keeps what the schema knows and drops the rest
+ *   (scripts, styles, frames, images); its links are cleaned (pastedLinks.ts).
+ *
+ * The Markdown paste is one transaction, like any paste: one undo step, and
+ * it reaches everyone through the editor's Yjs binding.
+ */
+import { Extension } from '@tiptap/core'
+import { Plugin, PluginKey } from '@tiptap/pm/state'
+import type { EditorView } from '@tiptap/pm/view'
+import { looksLikeMarkdown } from './looksLikeMarkdown.ts'
+import { markdownSlice } from './markdownSlice.ts'
+import { cleanPastedLinks } from './pastedLinks.ts'
+
+// Elements that carry no formatting of their own: a wrapper around plain text.
+const WRAPPER_TAGS = new Set(['HTML', 'HEAD', 'BODY', 'META', 'STYLE', 'TITLE', 'DIV', 'SPAN', 'P', 'BR', 'PRE', 'FONT'])
+
+/** True for HTML that is only a styled copy of the text (VS Code's coloured spans, a <pre>). */
+export function isPlainTextWrapper(html: string): boolean {
+  // Copied from a ProseMirror editor (this one included): its HTML is the exact content.
+  if (html.includes('data-pm-slice')) return false
+  const parsed = new DOMParser().parseFromString(html, 'text/html')
+  return Array.from(parsed.querySelectorAll('*')).every((element) => WRAPPER_TAGS.has(element.tagName))
+}
+
+function pasteMarkdown(view: EditorView, event: ClipboardEvent): boolean {
+  const data = event.clipboardData
+  if (!data || view.state.selection.$from.parent.type.spec.code) return false
+  const text = data.getData('text/plain')
+  const html = data.getData('text/html')
+  if (text === '' || (html !== '' && !isPlainTextWrapper(html))) return false
+  if (!looksLikeMarkdown(text)) return false
+  const slice = markdownSlice(text, view.state.schema)
+  if (!slice) return false
+  view.dispatch(view.state.tr.replaceSelection(slice).scrollIntoView().setMeta('paste', true))
+  return true
+}
+
+export const PasteHandling = Extension.create({
+  name: 'pasteHandling',
+
+  addProseMirrorPlugins() {
+    return [
+      new Plugin({
+        key: new PluginKey('pasteHandling'),
+        props: {
+          handlePaste: (view, event) => pasteMarkdown(view, event),
+          transformPasted: (slice, view) => cleanPastedLinks(slice, view.state.schema),
+        },
+      }),
+    ]
+  },
+})
