@@ -1,0 +1,144 @@
+/**
+ * What the editing tests read from and do to a page, beyond pages.ts: links
+ * as rendered, task boxes, tables, and pastes as the browser delivers them.
+ */
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Page } from 'playwright-core'
+import { call } from '../security/helpers.ts'
+import { editor, expectSaved, openDoc, tid } from './pages.ts'
+
+export interface RenderedLink {
+  text: string
+  href: string | null
+  target: string | null
+  rel: string | null
+}
+
+/** Every link in the document as the browser renders it. */
+export function linksIn(page: Page): Promise<RenderedLink[]> {
+  return editor(page).evaluate((root) =>
+    Array.from(root.querySelectorAll('a'), (a) => ({
+      text: a.textContent ?? '',
+      href: a.getAttribute('href'),
+      target: a.getAttribute('target'),
+      rel: a.getAttribute('rel'),
+    })),
+  )
+}
+
+/** The task items' text and ticks, in document order. */
+export function tasksIn(page: Page): Promise<{ text: string; checked: boolean; disabled: boolean; label: string | null }[]> {
+  return editor(page).evaluate((root) =>
+    Array.from(root.querySelectorAll<HTMLElement>('ul[data-type="taskList"] > li'), (item) => {
+      // Other people's carets carry their names inside the text.
+      const withoutCarets = (element: Element | null) => {
+        const copy = element?.cloneNode(true) as HTMLElement | undefined
+        for (const caret of copy?.querySelectorAll('.collaboration-carets__caret') ?? []) caret.remove()
+        return copy?.textContent ?? ''
+      }
+      const box = item.querySelector<HTMLInputElement>(':scope > label > input[type="checkbox"]')
+      return {
+        text: withoutCarets(item.querySelector(':scope > div')),
+        checked: box?.checked ?? false,
+        disabled: box?.disabled ?? false,
+        label: box?.getAttribute('aria-label') ?? null,
+      }
+    }),
+  )
+}
+
+/** The cells' text, row by row, of the `index`-th table. */
+export function tableIn(page: Page, index = 0): Promise<string[][]> {
+  return editor(page).evaluate(
+    (root, at) =>
+      Array.from(root.querySelectorAll('table')[at]?.querySelectorAll('tr') ?? [], (row) =>
+        Array.from(row.querySelectorAll('th, td'), (cell) => {
+          const copy = cell.cloneNode(true) as HTMLElement
+          for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove()
+          return copy.textContent ?? ''
+        }),
+      ),
+    index,
+  )
+}
+
+/**
+ * A paste as the browser delivers it: a ClipboardEvent whose DataTransfer
+ * holds `data` (type → content), dispatched at the editor. The synthetic
+ * event goes through ProseMirror's paste handling like a real one.
+ */
+export async function paste(page: Page, data: Record<string, string>): Promise<void> {
+  await editor(page).evaluate((root, entries) => {
+    const transfer = new DataTransfer()
+    for (const [type, value] of Object.entries(entries)) transfer.setData(type, value)
+    root.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }))
+  }, data)
+}
+
+/** Serious and critical axe violations, one readable line each (empty when there are none). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+}
+
+/** The page's horizontal overflow: a phone layout must keep scrollWidth within the window. */
+export function pageWidths(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }))
+}
+
+/** Moves keyboard focus along the toolbar (arrow keys) until the button with test id `id` has it. */
+export async function arrowToToolbarButton(page: Page, id: string): Promise<void> {
+  for (let step = 0; step < 40; step++) {
+    const current = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)
+    if (current === id) return
+    await page.keyboard.press('ArrowRight')
+  }
+  throw new Error(`toolbar button ${id} never got focus (${tid(id)})`)
+}
+
+/**
+ * Selects the first occurrence of `needle` in the document (an empty needle
+ * puts the caret after `after`), through the editor on the ProseMirror element,
+ * as a person would with Shift and the arrow keys. Sets the scene; the
+ * keyboard is what the tests then use.
+ */
+export async function selectText(page: Page, needle: string, options: { caretOnly?: 'start' | 'end' } = {}): Promise<void> {
+  await editor(page).evaluate(
+    (root, [text, caretOnly]) => {
+      type Doc = { descendants(f: (node: { isText: boolean; text?: string }, pos: number) => void): void }
+      const tiptap = (root as HTMLElement & { editor?: { state: { doc: Doc }; commands: { focus(): void; setTextSelection(r: number | { from: number; to: number }): void } } }).editor
+      if (!tiptap) throw new Error('no editor on the ProseMirror element')
+      let from = -1
+      tiptap.state.doc.descendants((node, pos) => {
+        if (from < 0 && node.isText && node.text?.includes(text)) from = pos + node.text.indexOf(text)
+      })
+      if (from < 0) throw new Error(`"${text}" is not in the document`)
+      const to = from + text.length
+      tiptap.commands.focus()
+      tiptap.commands.setTextSelection(caretOnly === 'start' ? from : caretOnly === 'end' ? to : { from, to })
+    },
+    [needle, options.caretOnly ?? null] as const,
+  )
+}
+
+/** Opens a document with a link carrying `token`, as someone following a share link would. */
+export async function openWithToken(page: Page, baseUrl: string, docId: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/d/${docId}?token=${encodeURIComponent(token)}`)
+  await editor(page).waitFor()
+  await expectSaved(page)
+}
+
+/**
+ * A new document made through the API (the home page is another test's
+ * subject), opened on `page` with the caret in it; returns its id.
+ */
+export async function newDocOpen(page: Page, baseUrl: string, token?: string): Promise<string> {
+  const reply = await call(baseUrl, '/api/docs', { method: 'POST', body: {}, ...(token ? { token } : {}) })
+  if (reply.status !== 201) throw new Error(`POST /api/docs answered ${reply.status}`)
+  const { id } = reply.body as { id: string }
+  await openDoc(page, baseUrl, id)
+  await editor(page).click()
+  return id
+}
