@@ -4,6 +4,7 @@
  * pipes or task brackets in the shared document.
  */
 import type { JSONContent } from '@tiptap/core'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { GOLDENS } from './goldens.ts'
@@ -90,5 +91,28 @@ describe('streaming tables and task lists', () => {
       writer.flush()
       expect(rows(), JSON.stringify(chunk)).toEqual(expected)
     }
+  })
+
+  it('property: random tables and task lists, split anywhere, never show their syntax and end as the one-shot conversion', () => {
+    const word = fc.constantFrom('a', 'apple', '**b**', '_i_', '3', '[l](https://l.example)', '<u>u</u>', '')
+    const row = (n: number) => fc.array(word, { minLength: n, maxLength: n }).map((cells) => `| ${cells.join(' | ')} |`)
+    const table = fc.integer({ min: 1, max: 4 }).chain((n) =>
+      fc.tuple(row(n), fc.array(row(n), { maxLength: 4 })).map(([head, rows]) => [head, `|${' --- |'.repeat(n)}`, ...rows].join('\n')),
+    )
+    const task = fc.tuple(fc.boolean(), fc.constantFrom('todo', 'done *now*', 'see [x](https://x.example)'), fc.boolean()).map(([checked, text, nested]) => `- [${checked ? 'x' : ' '}] ${text}${nested ? '\n  - [ ] sub' : ''}`)
+    const answer = fc.tuple(fc.constantFrom('', 'Intro words.\n\n'), table, fc.array(task, { maxLength: 3 })).map(([intro, t, tasks]) => `${intro}${t}${tasks.length > 0 ? '\n\n' + tasks.join('\n') : ''}`)
+    fc.assert(
+      fc.property(answer, fc.integer({ min: 1, max: 1e9 }), (md, seed) => {
+        const { doc, writer } = freshWriter()
+        for (const chunk of randomChunks(md, seeded(seed), 5)) {
+          writer.push(chunk)
+          writer.flush()
+          for (const text of visibleTexts(doc)) expect(text).not.toMatch(/\||\[[ xX]?\]?/)
+        }
+        writer.finish()
+        expect(contentOf(doc)).toEqual(expectedWrite(BEFORE, md, WHERE))
+      }),
+      { numRuns: 300 },
+    )
   })
 })
