@@ -93,6 +93,26 @@ describe('streaming tables and task lists', () => {
     }
   })
 
+  it('streams prose with a pipe in it word by word, never taking text back', () => {
+    const doc = docWith(AI_CLIENT, BEFORE)
+    const origin = { kind: 'ai' }
+    let deleted = 0
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin === origin) Y.iterateDeletedStructs(tr, tr.deleteSet, (st) => void (st instanceof Y.Item && st.countable && deleted++))
+    })
+    const writer = writerFor(doc, { kind: 'insert', at: textPosition(doc, 1, 0) }, origin)
+    const shown: string[] = []
+    for (const chunk of ['Use ', '`ls ', '| grep', ' x` to ', 'filter, or a | b', ' too.', '\n\nNext.']) {
+      writer.push(chunk)
+      writer.flush()
+      shown.push(visibleTexts(doc).join('/'))
+    }
+    writer.finish()
+    expect(deleted).toBe(0)
+    expect(shown[2]).toContain('Use')
+    expect(shown[5]).toContain('filter, or a | b too.')
+  })
+
   it('property: random tables and task lists, split anywhere, never show their syntax and end as the one-shot conversion', () => {
     const word = fc.constantFrom('a', 'apple', '**b**', '_i_', '3', '[l](https://l.example)', '<u>u</u>', '')
     const row = (n: number) => fc.array(word, { minLength: n, maxLength: n }).map((cells) => `| ${cells.join(' | ')} |`)

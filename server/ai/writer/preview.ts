@@ -25,7 +25,7 @@ const AMBIGUOUS_LINE = [
   /^</, // raw HTML or an autolink
 ]
 
-function stripContainerPrefixes(line: string): string {
+export function stripContainerPrefixes(line: string): string {
   let rest = line
   for (;;) {
     const m = CONTAINER_PREFIX.exec(rest)

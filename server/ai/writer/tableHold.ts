@@ -6,23 +6,33 @@
  * a paragraph until then. Showing that paragraph would flash raw pipes in
  * every collaborator's document and then turn the element into a table. So
  * the preview holds back:
- * - an unfinished last line that contains `|` (it may be a header), unless
- *   the text before it is already a table (then it is a row, see below);
- * - the last finished line when it contains `|` and nothing after it proves
- *   yet that it is not a header (the next line is empty or a would-be
+ * - an unfinished last line that starts with `|` (it may be a header),
+ *   unless the text before it is already a table (then it is a row, below);
+ * - the last finished line when it starts with `|` and nothing after it
+ *   proves yet that it is not a header (the next line is empty or a would-be
  *   delimiter row, which holdAmbiguousLastLine already held back);
  * - an unfinished row of a known table: rows appear whole, as each row line
  *   completes, never as a half row whose cells would still change.
+ * Only lines that start with a pipe (after `>`, list markers, indentation)
+ * are held: models write tables with leading pipes, and prose with a pipe in
+ * it (`ls | grep`) must keep streaming word by word. A table written without
+ * leading pipes shows its header as a paragraph until the delimiter row
+ * arrives, then changes type, like a setext heading.
  * Code blocks are left alone: a pipe there is text. Each rule delays at most
  * one line, and only in the preview; completed blocks are converted exactly.
  */
 import type { Token } from 'marked'
+import { stripContainerPrefixes } from './preview.ts'
 
 type Lex = (src: string) => Token[]
 
 function lastToken(tokens: readonly Token[]): Token | undefined {
   for (let i = tokens.length - 1; i >= 0; i--) if (tokens[i]?.type !== 'space') return tokens[i]
   return undefined
+}
+
+function startsWithPipe(line: string): boolean {
+  return stripContainerPrefixes(line).startsWith('|')
 }
 
 function cutLastLine(src: string): string {
@@ -42,8 +52,8 @@ export function holdTableLines(src: string, lex: Lex): { src: string; tokens: To
     return { src: held, tokens: lex(held) }
   }
   let held = src
-  if (partial.includes('|')) held = cutLastLine(held)
-  else if (partial === '' && /\|[^\n]*\n$/.test(held) && !/\n[ \t]*\n$/.test(held)) held = cutLastLine(held)
+  if (startsWithPipe(partial)) held = cutLastLine(held)
+  else if (partial === '' && startsWithPipe(held.slice(cutLastLine(held).length))) held = cutLastLine(held)
   if (held === src) return { src, tokens }
   tokens = lex(held)
   return { src: held, tokens }
