@@ -19,9 +19,18 @@ import { documentTitle } from './title.ts'
 export const MAX_INDEXED_CHARS = 100_000
 const SAVE_DELAY_MS = 1000
 
-/** The summary of a document as it stands: its title, and its plain text for the search. */
+/**
+ * The summary of a document as it stands: its title, and its text for the
+ * search and its snippets. The text is the AI's view of the document
+ * (docText) without heading marks and without the title's own block, which
+ * the index has already, so a snippet shows the body.
+ */
 export function summarize(doc: Y.Doc, fragment: Y.XmlFragment, editedBy: string | null): DocSummaryInput {
-  return { title: documentTitle(fragment), text: docText(doc, fragment).text.slice(0, MAX_INDEXED_CHARS), editedBy }
+  const title = documentTitle(fragment)
+  let text = docText(doc, fragment).text.slice(0, MAX_INDEXED_CHARS).replace(/^#{1,6} /gm, '')
+  const firstBreak = text.indexOf('\n\n')
+  if (title && (firstBreak < 0 ? text : text.slice(0, firstBreak)).trim() === title) text = firstBreak < 0 ? '' : text.slice(firstBreak + 2)
+  return { title, text, editedBy }
 }
 
 export interface RoomSummaryOptions {

@@ -24,7 +24,11 @@ describe('HTTP API: import', () => {
   it('imports Markdown: stored before the answer, titled by its heading, found by search, opened with its content', async () => {
     const id = await imported({ format: 'md', name: 'notes.md', text: '# Harbour plan\n\nSome **bold** words about lighthouses.\n\n- one\n- two\n' })
     expect(await (await api(`/api/docs/${id}`)).json()).toMatchObject({ id, title: 'Harbour plan' })
-    expect((await api.list('?q=lighthouse')).map((d) => d.id)).toEqual([id])
+    const [hit] = await api.list('?q=lighthouse')
+    expect(hit).toMatchObject({ id, title: 'Harbour plan' })
+    // The snippet is body text: no heading marks, and not the title again.
+    expect(hit!.snippet).toBe('Some bold words about lighthouses. - one - two')
+    expect((await api.list('?q=harbour'))[0]).toMatchObject({ id, snippet: null })
     expect(await (await api(`/api/docs/${id}/export?format=md`)).text()).toBe('# Harbour plan\n\nSome **bold** words about lighthouses.\n\n- one\n- two\n')
     const client = await connectSynced(srv.wsUrl, id)
     expect(client.text()).toContain('Harbour plan')
