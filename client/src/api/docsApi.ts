@@ -1,15 +1,39 @@
-import type { CreateDocResponse, DocListResponse, DocSummary, ExportFormat, Role } from '../../../shared/index.ts'
+import type { ExportFormat, Role } from '../../../shared/index.ts'
+import type { CreateDocRequest, CreateDocResponse, DocListResponse, DocSort, DocSummary, ImportDocRequest } from '../../../shared/apiTypes.ts'
 import { apiJson, apiRequest } from './http.ts'
 
 const docUrl = (docId: string) => `/api/docs/${encodeURIComponent(docId)}`
 
-export async function listDocs(token: string | null, signal?: AbortSignal): Promise<DocSummary[]> {
-  const body = await apiJson<DocListResponse>('/api/docs', { token, signal })
+export interface ListQuery {
+  /** Words to search for in titles and text; empty lists everything. */
+  q?: string
+  sort?: DocSort
+}
+
+export async function listDocs(token: string | null, query: ListQuery = {}, signal?: AbortSignal): Promise<DocSummary[]> {
+  const params = new URLSearchParams()
+  if (query.q?.trim()) params.set('q', query.q.trim())
+  if (query.sort && query.sort !== 'updated') params.set('sort', query.sort)
+  const search = params.toString()
+  const body = await apiJson<DocListResponse>(`/api/docs${search ? `?${search}` : ''}`, { token, signal })
   return body.docs
 }
 
-export async function createDoc(token: string | null): Promise<string> {
-  const body = await apiJson<CreateDocResponse>('/api/docs', { method: 'POST', body: {}, token })
+/** Create a document: under a fresh id, or under `id` (409 if it exists or was deleted). */
+export async function createDoc(token: string | null, id?: string): Promise<string> {
+  const request: CreateDocRequest = id === undefined ? {} : { id }
+  const body = await apiJson<CreateDocResponse>('/api/docs', { method: 'POST', body: request, token })
+  return body.id
+}
+
+/** One document's summary: 404 if it was never created, 410 once deleted. */
+export async function getDoc(docId: string, token: string | null, signal?: AbortSignal): Promise<DocSummary> {
+  return apiJson<DocSummary>(docUrl(docId), { token, signal })
+}
+
+/** A new document from a Markdown or HTML file's text; resolves with its id. */
+export async function importDoc(token: string | null, request: ImportDocRequest): Promise<string> {
+  const body = await apiJson<CreateDocResponse>('/api/docs/import', { method: 'POST', body: request, token })
   return body.id
 }
 

@@ -30,7 +30,9 @@ export function DocList({ docs, onDelete }: DocListProps) {
             <span className="doc-list__title">{doc.title || 'Untitled'}</span>
             <span className="doc-list__meta">
               Edited <time dateTime={doc.updatedAt} title={new Date(doc.updatedAt).toLocaleString()}>{relativeTime(doc.updatedAt, now)}</time>
+              {doc.lastEditedBy && <> by {doc.lastEditedBy}</>}
             </span>
+            {doc.snippet && <span className="doc-list__snippet">{doc.snippet}</span>}
           </Link>
           <button
             type="button"

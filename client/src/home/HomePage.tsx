@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { DocSummary } from '../../../shared/index.ts'
+import type { DocSort } from '../../../shared/apiTypes.ts'
 import { createDoc, deleteDoc } from '../api/docsApi.ts'
 import { describeError } from '../api/http.ts'
 import { docPath, navigate } from '../app/router.ts'
@@ -10,13 +11,27 @@ import type { IdentityHandle } from '../identity/useIdentity.ts'
 import { PlusIcon } from '../ui/icons.tsx'
 import { DeleteDialog } from './DeleteDialog.tsx'
 import { DocList } from './DocList.tsx'
+import { ImportButton } from './ImportButton.tsx'
 import { OpenByLink } from './OpenByLink.tsx'
+import { SearchBar } from './SearchBar.tsx'
+import { useDebounced } from './useDebounced.ts'
 import { useDocList } from './useDocList.ts'
+import { useFileDrop } from './useFileDrop.ts'
+import { useImport } from './useImport.ts'
+
+/** Typing settles this long before the list asks the server; clearing is immediate. */
+const SEARCH_DEBOUNCE_MS = 200
+const isBlank = (q: string) => q.trim() === ''
 
 export function HomePage({ identity }: { identity: IdentityHandle }) {
   // A server-wide link (`/?token=…`) lands here; it is kept like a document's.
   const [token] = useState(() => captureServerToken())
-  const { state, reload, removeLocally } = useDocList(token)
+  const [query, setQuery] = useState('')
+  const [sort, setSort] = useState<DocSort>('updated')
+  const q = useDebounced(query, SEARCH_DEBOUNCE_MS, isBlank)
+  const { state, reload, removeLocally } = useDocList(token, { q, sort })
+  const importer = useImport(token)
+  const drop = useFileDrop((file) => void importer.importFile(file))
   const [creating, setCreating] = useState(false)
   const [createError, setCreateError] = useState<string | null>(null)
   const [deleting, setDeleting] = useState<DocSummary | null>(null)
@@ -57,22 +72,31 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
           </div>
         </div>
       </header>
-      <main className="home-column">
+      <main className={`home-column${drop.active ? ' home-column--drop' : ''}`} data-testid="home-drop" {...drop.handlers}>
         <div className="home-intro">
           <h2 className="home-title">Documents</h2>
           {!(state.status === 'error' && state.authRequired) && (
-            <button type="button" className="button button--primary" data-testid="new-doc" onClick={create} disabled={creating}>
-              <PlusIcon />
-              {creating ? 'Creating…' : 'New document'}
-            </button>
+            <div className="home-actions">
+              <ImportButton busy={importer.importing} onFile={(file) => void importer.importFile(file)} />
+              <button type="button" className="button button--primary" data-testid="new-doc" onClick={create} disabled={creating}>
+                <PlusIcon />
+                {creating ? 'Creating…' : 'New document'}
+              </button>
+            </div>
           )}
         </div>
-        {createError && (
-          <p className="form-error" role="alert">
-            {createError}
+        {(createError ?? importer.error) && (
+          <p className="form-error" role="alert" data-testid="home-error">
+            {createError ?? importer.error}
           </p>
         )}
-        <DocListSection state={state} onRetry={reload} onDelete={setDeleting} onCreate={create} />
+        {drop.active && (
+          <p className="drop-hint" aria-hidden="true">
+            Drop a Markdown or HTML file to import it
+          </p>
+        )}
+        {!(state.status === 'error' && state.authRequired) && <SearchBar query={query} onQuery={setQuery} sort={sort} onSort={setSort} />}
+        <DocListSection state={state} onRetry={reload} onDelete={setDeleting} onCreate={create} onClearSearch={() => setQuery('')} />
         <OpenByLink />
       </main>
       {deleting && <DeleteDialog doc={deleting} onConfirm={() => confirmDelete(deleting)} onClose={() => setDeleting(null)} />}
@@ -85,11 +109,13 @@ function DocListSection({
   onRetry,
   onDelete,
   onCreate,
+  onClearSearch,
 }: {
   state: ReturnType<typeof useDocList>['state']
   onRetry: () => void
   onDelete: (doc: DocSummary) => void
   onCreate: () => void
+  onClearSearch: () => void
 }) {
   if (state.status === 'loading') {
     return (
@@ -113,6 +139,7 @@ function DocListSection({
       </div>
     )
   }
+  if (state.query) return <SearchResults docs={state.docs} query={state.query} onDelete={onDelete} onClear={onClearSearch} />
   // One stable test id for the loaded list, empty or not.
   return (
     <div data-testid="doc-list" data-count={state.docs.length}>
@@ -127,6 +154,23 @@ function DocListSection({
       ) : (
         <DocList docs={state.docs} onDelete={onDelete} />
       )}
+    </div>
+  )
+}
+
+function SearchResults({ docs, query, onDelete, onClear }: { docs: DocSummary[]; query: string; onDelete: (doc: DocSummary) => void; onClear: () => void }) {
+  const count = docs.length === 1 ? '1 document matches' : `${docs.length} documents match`
+  return (
+    <div data-testid="doc-results" data-count={docs.length}>
+      <p className="search-summary" role="status">
+        {docs.length === 0 ? `No documents match “${query}”` : `${count} “${query}”`}
+        {docs.length === 0 && (
+          <button type="button" className="link-button" onClick={onClear}>
+            Clear search
+          </button>
+        )}
+      </p>
+      {docs.length > 0 && <DocList docs={docs} onDelete={onDelete} />}
     </div>
   )
 }

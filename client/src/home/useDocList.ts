@@ -1,21 +1,23 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { DocSummary } from '../../../shared/index.ts'
-import { listDocs } from '../api/docsApi.ts'
+import { listDocs, type ListQuery } from '../api/docsApi.ts'
 import { ApiError, describeError } from '../api/http.ts'
 
 export type DocListState =
   | { status: 'loading' }
-  | { status: 'ready'; docs: DocSummary[] }
+  | { status: 'ready'; docs: DocSummary[]; /** The search these are the results of ('' for the whole list). */ query: string }
   | { status: 'error'; message: string; authRequired: boolean }
 
-export function useDocList(token: string | null): { state: DocListState; reload: () => void; removeLocally: (id: string) => void } {
+/** The list for a search and order; a newer request aborts the one in flight, so results never arrive out of order. */
+export function useDocList(token: string | null, query: Required<ListQuery>): { state: DocListState; reload: () => void; removeLocally: (id: string) => void } {
   const [state, setState] = useState<DocListState>({ status: 'loading' })
   const [generation, setGeneration] = useState(0)
+  const { q, sort } = query
 
   useEffect(() => {
     const controller = new AbortController()
-    listDocs(token, controller.signal)
-      .then((docs) => setState({ status: 'ready', docs }))
+    listDocs(token, { q, sort }, controller.signal)
+      .then((docs) => setState({ status: 'ready', docs, query: q.trim() }))
       .catch((error: unknown) => {
         if (controller.signal.aborted) return
         setState({
@@ -25,11 +27,11 @@ export function useDocList(token: string | null): { state: DocListState; reload:
         })
       })
     return () => controller.abort()
-  }, [generation, token])
+  }, [generation, token, q, sort])
 
   const reload = useCallback(() => setGeneration((n) => n + 1), [])
   const removeLocally = useCallback((id: string) => {
-    setState((current) => (current.status === 'ready' ? { status: 'ready', docs: current.docs.filter((d) => d.id !== id) } : current))
+    setState((current) => (current.status === 'ready' ? { ...current, docs: current.docs.filter((d) => d.id !== id) } : current))
   }, [])
   return { state, reload, removeLocally }
 }

@@ -1,0 +1,47 @@
+import type { DocSort } from '../../../shared/apiTypes.ts'
+
+const SORT_LABELS: Record<DocSort, string> = { updated: 'Last changed', title: 'Title', created: 'Created' }
+
+interface SearchBarProps {
+  query: string
+  onQuery: (q: string) => void
+  sort: DocSort
+  onSort: (sort: DocSort) => void
+}
+
+/** The list's search box (Esc clears it) and its order. */
+export function SearchBar({ query, onQuery, sort, onSort }: SearchBarProps) {
+  return (
+    <div className="doc-search" role="search">
+      <label className="doc-search__field">
+        <span className="visually-hidden">Search documents</span>
+        <input
+          type="search"
+          className="text-input doc-search__input"
+          placeholder="Search titles and text…"
+          value={query}
+          maxLength={200}
+          data-testid="doc-search"
+          onChange={(e) => onQuery(e.target.value)}
+          onKeyDown={(e) => {
+            // Browsers clear a search field on Esc only sometimes; do it always, and keep the focus here.
+            if (e.key === 'Escape' && query) {
+              e.preventDefault()
+              onQuery('')
+            }
+          }}
+        />
+      </label>
+      <label className="doc-search__sort">
+        <span className="doc-search__sort-label">Sort by</span>
+        <select className="text-input select-input doc-search__select" value={sort} data-testid="doc-sort" onChange={(e) => onSort(e.target.value as DocSort)}>
+          {(Object.keys(SORT_LABELS) as DocSort[]).map((s) => (
+            <option key={s} value={s}>
+              {SORT_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  )
+}

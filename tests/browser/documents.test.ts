@@ -1,0 +1,126 @@
+/**
+ * Finding documents, importing files and unknown links, as a person does
+ * them: search by a word of the body, "edited … by", the file picker and
+ * drag-and-drop, and a mistyped `/d/<id>` that creates nothing until asked.
+ */
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import type { DocListResponse } from '../../shared/apiTypes.ts'
+import { seriousViolations } from './axeCheck.ts'
+import { ALICE, announceSkip, useBrowserSuite } from './harness.ts'
+import { createDocFromHome, docHtml, editor, poll, tid, write } from './pages.ts'
+
+const skip = announceSkip('documents.test.ts')
+
+describe.skipIf(skip)('documents: search, import, unknown links', () => {
+  const suite = useBrowserSuite({ ai: false })
+  const api = (path: string, init?: RequestInit) => fetch(`${suite.app.url}${path}`, init)
+  const listCount = async () => ((await (await api('/api/docs')).json()) as DocListResponse).docs.length
+  const rowOf = (page: Page, id: string) => page.locator(`${tid('doc-item')}[data-doc-id="${id}"]`)
+
+  test('search finds a document by a word of its body; the row says who edited it; Esc clears; axe is clean', async () => {
+    const alice = await suite.person(ALICE)
+    const id = await createDocFromHome(alice.page, suite.app.url)
+    await editor(alice.page).click()
+    await write(alice.page, 'Garden plan\nThis year we plant zucchini and tomatoes.')
+    await alice.page.goto(suite.app.url)
+    await poll(() => rowOf(alice.page, id).textContent()).toContain(`by ${ALICE.name}`)
+
+    const search = alice.page.getByRole('searchbox', { name: 'Search documents' })
+    await search.fill('zucch')
+    await alice.page.getByTestId('doc-results').waitFor()
+    await poll(() => alice.page.getByTestId('doc-results').getAttribute('data-count')).toBe('1')
+    expect(await rowOf(alice.page, id).textContent()).toContain('zucchini')
+    expect(await alice.page.getByRole('status').filter({ hasText: 'zucch' }).textContent()).toContain('1 document matches')
+    expect(await seriousViolations(alice.page)).toEqual([])
+
+    await search.fill('nothing-like-this')
+    await poll(() => alice.page.getByTestId('doc-results').getAttribute('data-count')).toBe('0')
+    await search.press('Escape')
+    expect(await search.inputValue()).toBe('')
+    await alice.page.getByTestId('doc-list').waitFor()
+    await poll(() => rowOf(alice.page, id).count()).toBe(1)
+  })
+
+  test('importing a .md file through the picker opens it with its headings and lists; other files get a clear error', async () => {
+    const alice = await suite.person(ALICE)
+    await alice.page.goto(suite.app.url)
+    await alice.page.getByTestId('doc-list').waitFor()
+    const input = alice.page.getByTestId('import-input')
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain') })
+    await poll(() => alice.page.getByTestId('home-error').textContent()).toContain("“notes.txt” can't be imported")
+
+    const markdown = '# Trip notes\n\n## Packing\n\n- boots\n- a map\n\n1. book\n2. go\n'
+    await input.setInputFiles({ name: 'trip.md', mimeType: 'text/markdown', buffer: Buffer.from(markdown) })
+    await alice.page.waitForURL(/\/d\/[^/]+$/)
+    await editor(alice.page).waitFor()
+    await poll(() => docHtml(alice.page)).toContain('<h1>Trip notes</h1>')
+    const html = await docHtml(alice.page)
+    expect(html).toContain('<h2>Packing</h2>')
+    expect(html).toMatch(/<ul[^>]*>.*boots.*a map.*<\/ul>/s)
+    expect(html).toMatch(/<ol[^>]*>.*book.*go.*<\/ol>/s)
+  })
+
+  test('dropping an .html file on the list shows the drop target, then imports and opens it', async () => {
+    const alice = await suite.person(ALICE)
+    await alice.page.goto(suite.app.url)
+    await alice.page.getByTestId('doc-list').waitFor()
+    const target = alice.page.getByTestId('home-drop')
+    const dataTransfer = await alice.page.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(new File(['<h1>Dropped page</h1><ul><li>one</li></ul>'], 'dropped.html', { type: 'text/html' }))
+      return dt
+    })
+    await target.dispatchEvent('dragenter', { dataTransfer })
+    await target.dispatchEvent('dragover', { dataTransfer })
+    await poll(() => target.getAttribute('class')).toContain('home-column--drop')
+    expect(await alice.page.getByText('Drop a Markdown or HTML file to import it').isVisible()).toBe(true)
+    await target.dispatchEvent('drop', { dataTransfer })
+    await alice.page.waitForURL(/\/d\/[^/]+$/)
+    await poll(() => docHtml(alice.page)).toContain('<h1>Dropped page</h1>')
+  })
+
+  test('a mistyped link says the document does not exist and creates nothing; Create creates it', async () => {
+    const alice = await suite.person(ALICE)
+    const before = await listCount()
+    await alice.page.goto(`${suite.app.url}/d/Typo-never-made-42`)
+    await alice.page.getByRole('heading', { name: "This document doesn't exist" }).waitFor()
+    expect(await seriousViolations(alice.page)).toEqual([])
+    // Time for anything the page might write to reach the server.
+    await alice.page.waitForTimeout(1500)
+    expect((await api('/api/docs/Typo-never-made-42')).status).toBe(404)
+    expect(await listCount()).toBe(before)
+    expect(await alice.page.getByRole('link', { name: 'Go to your documents' }).isVisible()).toBe(true)
+
+    await alice.page.getByTestId('create-missing').click()
+    await editor(alice.page).waitFor()
+    expect((await api('/api/docs/Typo-never-made-42')).status).toBe(200)
+    expect(await listCount()).toBe(before + 1)
+  })
+
+  test('with 245 documents the list loads, searches and fits a phone; screenshots at desktop and 375 px', async () => {
+    const topics = ['Budget', 'Roadmap', 'Meeting notes', 'Design review', 'Hiring plan', 'Retro']
+    await Promise.all(
+      Array.from({ length: 245 }, (_, i) =>
+        api('/api/docs/import', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ format: 'md', text: `# ${topics[i % topics.length]} ${i + 1}\n\nNotes number ${i + 1} about item${i}.` }),
+        }),
+      ),
+    )
+    const alice = await suite.person(ALICE, { viewport: { width: 1100, height: 800 } })
+    const started = Date.now()
+    await alice.page.goto(suite.app.url)
+    await poll(() => alice.page.locator(tid('doc-item')).count()).toBeGreaterThanOrEqual(245)
+    expect(Date.now() - started).toBeLessThan(5000)
+    await alice.page.getByRole('searchbox', { name: 'Search documents' }).fill('roadmap')
+    await poll(() => alice.page.getByTestId('doc-results').getAttribute('data-count')).toBe('41')
+    await alice.page.screenshot({ path: '/tmp/home-desktop.png' })
+
+    await alice.page.setViewportSize({ width: 375, height: 740 })
+    const widths = await alice.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client)
+    await alice.page.screenshot({ path: '/tmp/home-phone.png' })
+  })
+})
