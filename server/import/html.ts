@@ -17,6 +17,7 @@ import type { JSONContent } from '@tiptap/core'
 import { DOMParser as PMDOMParser, type Node as PMNode, type Schema } from '@tiptap/pm/model'
 import { Window } from 'happy-dom'
 import { safeHref } from '../../shared/markdown/href.ts'
+import { markCheckboxLists } from './checkboxLists.ts'
 
 const REFUSED = 'network access is disabled while importing HTML'
 
@@ -81,6 +82,7 @@ export function htmlToDoc(html: string, schema: Schema): JSONContent | null {
   const window = isolatedWindow()
   try {
     const dom = new window.DOMParser().parseFromString(html, 'text/html')
+    markCheckboxLists(dom.body as unknown as Element)
     const parsed: PMNode = PMDOMParser.fromSchema(schema).parse(dom.body as unknown as globalThis.Node)
     const json = withSafeLinks(parsed.toJSON() as JSONContent, schema)
     schema.nodeFromJSON(json).check()

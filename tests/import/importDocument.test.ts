@@ -85,3 +85,22 @@ describe('HTML import is inert', () => {
     expect(performance.now() - start).toBeLessThan(15_000)
   })
 })
+
+describe('task lists from other renderers', () => {
+  const task = (checked: boolean, text: string) => ({ type: 'taskItem', attrs: { checked }, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] })
+
+  it('reads GitHub-style checkbox lists as task lists, nested too', () => {
+    const html =
+      '<ul class="contains-task-list"><li class="task-list-item"><input type="checkbox" disabled> todo</li>' +
+      '<li class="task-list-item"><p><input type="checkbox" checked disabled> done</p><ul><li><input type="checkbox"> sub</li></ul></li></ul>'
+    expect(importDocument('html', html).content).toEqual([
+      { type: 'taskList', content: [task(false, 'todo'), { ...task(true, 'done'), content: [...task(true, 'done').content, { type: 'taskList', content: [task(false, 'sub')] }] }] },
+    ])
+  })
+
+  it('keeps a list that mixes checkbox and plain items as bullets', () => {
+    const doc = importDocument('html', '<ul><li><input type="checkbox" checked> a</li><li>b</li></ul>')
+    valid(doc)
+    expect(doc.content?.[0]?.type).toBe('bulletList')
+  })
+})
