@@ -30,7 +30,7 @@ export type {
 } from './aiProtocol.ts'
 export { deleteSetFromRanges, rangesFromDeleteSet, rangeEnds, readItemRanges } from './itemRanges.ts'
 export type { ItemRanges } from './itemRanges.ts'
-export { deleteUnlessOccupied } from './undoRule.ts'
+export { deleteUnlessOccupied, OccupiedUndoManager } from './undoRule.ts'
 export type { DocSummary, DocListResponse, CreateDocResponse, HealthResponse, AiStatusResponse, ExportFormat } from './apiTypes.ts'
 export { DOC_FIELD, documentExtensions, documentSchema } from './editorSchema.ts'
 // shared/collabWire.ts is imported directly, not from here: it imports yjs

@@ -7,13 +7,12 @@
  * (shared/undoRule.ts): a collaborator's sentence inside a paragraph the AI
  * created survives the discard, in that paragraph, with the AI's words gone.
  */
-import * as Y from 'yjs'
-import { deleteUnlessOccupied } from '../../shared/undoRule.ts'
+import type * as Y from 'yjs'
+import { OccupiedUndoManager } from '../../shared/undoRule.ts'
 
 export function jobUndoManager(fragment: Y.XmlFragment, origin: object): Y.UndoManager {
-  return new Y.UndoManager(fragment, {
+  return new OccupiedUndoManager(fragment, {
     trackedOrigins: new Set([origin]),
     captureTimeout: Number.POSITIVE_INFINITY,
-    deleteFilter: deleteUnlessOccupied,
   })
 }

@@ -1,7 +1,7 @@
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import { DOC_FIELD } from '../../../shared/editorSchema.ts'
-import { deleteUnlessOccupied } from '../../../shared/undoRule.ts'
+import { OccupiedUndoManager } from '../../../shared/undoRule.ts'
 
 /**
  * y-prosemirror's undo manager, with the delete rule the server's Discard
@@ -10,9 +10,8 @@ import { deleteUnlessOccupied } from '../../../shared/undoRule.ts'
  * filter protects only paragraphs, and not their attributes.)
  */
 export function editorUndoManager(doc: Y.Doc): Y.UndoManager {
-  return new Y.UndoManager(doc.getXmlFragment(DOC_FIELD), {
+  return new OccupiedUndoManager(doc.getXmlFragment(DOC_FIELD), {
     trackedOrigins: new Set([ySyncPluginKey]),
-    deleteFilter: deleteUnlessOccupied,
     captureTransaction: (tr) => tr.meta.get('addToHistory') !== false,
   })
 }
