@@ -256,6 +256,15 @@ describe.skipIf(skip)('editing in the browser', () => {
     const box = await editor(phone.page).locator('.tableWrapper').evaluate((wrapper) => ({ scrollWidth: wrapper.scrollWidth, clientWidth: wrapper.clientWidth }))
     expect(box.scrollWidth).toBeGreaterThan(box.clientWidth)
     await phone.page.screenshot({ path: screenshotPath('table-phone.png') })
+    // The table menu is in reach on a phone too, and fits on its screen.
+    await editor(phone.page).locator('td', { hasText: 'Tea' }).tap()
+    const menuButton = phone.page.getByTestId('toolbar-table-menu')
+    await menuButton.scrollIntoViewIfNeeded()
+    await menuButton.tap()
+    const menuBox = await phone.page.getByTestId('table-menu').boundingBox()
+    expect(menuBox && menuBox.x >= 0 && menuBox.x + menuBox.width <= 375).toBe(true)
+    expect((await pageWidths(phone.page)).scrollWidth).toBeLessThanOrEqual(375)
+    await phone.page.screenshot({ path: screenshotPath('table-menu-phone.png') })
   })
 
   test('pasted Markdown arrives formatted in one undo step, while prose and code-block pastes stay text; hostile HTML keeps bold but loses scripts and javascript: links', async () => {

@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core'
 import { useEditorState } from '@tiptap/react'
-import { useEffect, useRef, useState, type RefObject } from 'react'
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react'
 import { rangeRect } from '../../ai/selectionRect.ts'
 import { useSelectionUi } from '../../ai/useSelectionUi.ts'
 import { ExternalLinkIcon } from '../../ui/icons.tsx'
@@ -134,28 +134,30 @@ export function LinkPopover({ editor, handlers }: LinkPopoverProps) {
               <span className="link-card__text">{link.href.replace(/^mailto:/i, '')}</span>
               <span className="visually-hidden"> (opens in a new tab)</span>
             </a>
-            <button
-              type="button"
-              className="button button--ghost link-card__button"
-              data-testid="link-edit"
-              // Keep the caret in the link until the click lands.
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={openForm}
-            >
+            <CardButton testId="link-edit" onClick={openForm}>
               Edit
-            </button>
-            <button
-              type="button"
-              className="button button--ghost link-card__button"
-              data-testid="link-card-remove"
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={remove}
-            >
+            </CardButton>
+            <CardButton testId="link-card-remove" onClick={remove}>
               Remove
-            </button>
+            </CardButton>
           </div>
         )
       )}
     </div>
+  )
+}
+
+function CardButton({ testId, onClick, children }: { testId: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      className="button button--ghost link-card__button"
+      data-testid={testId}
+      // Keep the caret in the link (and so the card) until the click lands.
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={onClick}
+    >
+      {children}
+    </button>
   )
 }
