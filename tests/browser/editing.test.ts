@@ -299,6 +299,18 @@ describe.skipIf(skip)('editing in the browser', () => {
     await alice.page.keyboard.press('Control+z')
     await poll(() => docHtml(alice.page)).toBe('<p>Notes</p><p></p>')
 
+    // The real clipboard: Ctrl+V converts; Ctrl+Shift+V, paste as plain text, keeps the Markdown as written.
+    await alice.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+    await alice.page.evaluate(() => navigator.clipboard.writeText('# Heading\n- item'))
+    await alice.page.keyboard.press('Control+Shift+v')
+    await poll(() => docHtml(alice.page)).toBe('<p>Notes</p><p># Heading</p><p>- item</p>')
+    await alice.page.keyboard.press('Control+z')
+    await poll(() => docHtml(alice.page)).toBe('<p>Notes</p><p></p>')
+    await alice.page.keyboard.press('Control+v')
+    await poll(() => docHtml(alice.page)).toBe('<p>Notes</p><h1>Heading</h1><ul><li><p>item</p></li></ul>')
+    await alice.page.keyboard.press('Control+z')
+    await poll(() => docHtml(alice.page)).toBe('<p>Notes</p><p></p>')
+
     // Prose stays prose; inside a code block even Markdown stays literal.
     await paste(alice.page, { 'text/plain': 'Dear Ann,\nthanks for 2 * 3 apples.' })
     await poll(() => docHtml(alice.page)).toBe('<p>Notes</p><p>Dear Ann,</p><p>thanks for 2 * 3 apples.</p>')

@@ -66,7 +66,7 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
   const nextIndex = () => ++index
 
   return (
-    <div ref={toolbarRef} className="toolbar" role="toolbar" aria-label="Formatting" data-testid="toolbar" onKeyDown={onKeyDown}>
+    <div ref={toolbarRef} className="toolbar" role="toolbar" aria-label="Formatting" aria-keyshortcuts="Alt+F10" data-testid="toolbar" onKeyDown={onKeyDown}>
       {TOOLBAR_GROUPS.map((group, groupIndex) => (
         <Fragment key={group[0]?.id ?? groupIndex}>
           {groupIndex > 0 && <span className="toolbar__divider" aria-hidden="true" />}

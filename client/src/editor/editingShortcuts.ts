@@ -7,7 +7,7 @@
  * The handlers are read at key time (a function, as in aiShortcuts.ts), so
  * React can own the UI state without rebuilding the editor.
  */
-import { Extension } from '@tiptap/core'
+import { Extension, type Editor } from '@tiptap/core'
 
 export interface EditingHandlers {
   /** Returns whether the link editor opened. */
@@ -37,7 +37,8 @@ export const EditingShortcuts = Extension.create<{ getHandlers: () => EditingHan
       openLinkEditor:
         () =>
         ({ editor }) =>
-          editor.isEditable && this.options.getHandlers().openLinkEditor(),
+          // Not where links cannot be (a code block): there Mod-k is left to the browser.
+          canLink(editor) && this.options.getHandlers().openLinkEditor(),
     }
   },
 
@@ -48,6 +49,11 @@ export const EditingShortcuts = Extension.create<{ getHandlers: () => EditingHan
     }
   },
 })
+
+/** Whether a link can be added or edited here (not in a code block, not read-only). */
+export function canLink(editor: Editor): boolean {
+  return editor.isEditable && (editor.isActive('link') || editor.can().setLink({ href: 'https://example.com' }))
+}
 
 function focusToolbar(): boolean {
   const stop = document.querySelector<HTMLElement>('[role="toolbar"][data-testid="toolbar"] [tabindex="0"]')

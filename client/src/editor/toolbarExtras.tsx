@@ -1,6 +1,7 @@
 /** Toolbar items for underline, highlight, links, task lists and tables (toolbarItems.tsx places them). */
 import type { ReactNode } from 'react'
 import { HighlightIcon, LinkIcon, TableIcon, TaskListIcon } from '../ui/icons.tsx'
+import { canLink } from './editingShortcuts.ts'
 import type { ToolbarItem } from './toolbarItems.tsx'
 
 const markToggle = (id: 'underline' | 'highlight', label: string, shortcut: string, content: ReactNode): ToolbarItem => ({
@@ -25,7 +26,7 @@ export const LINK: ToolbarItem = {
   content: <LinkIcon />,
   toggle: true,
   isActive: (editor) => editor.isActive('link'),
-  canRun: (editor) => editor.can().setLink({ href: 'https://example.com' }) || editor.isActive('link'),
+  canRun: canLink,
   run: (editor) => editor.commands.openLinkEditor(),
 }
 

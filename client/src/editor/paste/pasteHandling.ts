@@ -15,6 +15,7 @@
  * it reaches everyone through the editor's Yjs binding.
  */
 import { Extension } from '@tiptap/core'
+import type { Slice } from '@tiptap/pm/model'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
 import type { EditorView } from '@tiptap/pm/view'
 import { looksLikeMarkdown } from './looksLikeMarkdown.ts'
@@ -32,6 +33,22 @@ export function isPlainTextWrapper(html: string): boolean {
   return Array.from(parsed.querySelectorAll('*')).every((element) => WRAPPER_TAGS.has(element.tagName))
 }
 
+/** Whether the caret is inside a node of type `name` (a table, say). */
+function insideNode(view: EditorView, name: string): boolean {
+  const { $from } = view.state.selection
+  for (let depth = $from.depth; depth > 0; depth--) if ($from.node(depth).type.name === name) return true
+  return false
+}
+
+function containsNode(slice: Slice, name: string): boolean {
+  let found = false
+  slice.content.descendants((node) => {
+    found ||= node.type.name === name
+    return !found
+  })
+  return found
+}
+
 function pasteMarkdown(view: EditorView, event: ClipboardEvent): boolean {
   const data = event.clipboardData
   if (!data || view.state.selection.$from.parent.type.spec.code) return false
@@ -40,7 +57,8 @@ function pasteMarkdown(view: EditorView, event: ClipboardEvent): boolean {
   if (text === '' || (html !== '' && !isPlainTextWrapper(html))) return false
   if (!looksLikeMarkdown(text)) return false
   const slice = markdownSlice(text, view.state.schema)
-  if (!slice) return false
+  // A table inside a table cell is valid but unusable; there the rows arrive as text.
+  if (!slice || (insideNode(view, 'table') && containsNode(slice, 'table'))) return false
   view.dispatch(view.state.tr.replaceSelection(slice).scrollIntoView().setMeta('paste', true))
   return true
 }
@@ -49,11 +67,21 @@ export const PasteHandling = Extension.create({
   name: 'pasteHandling',
 
   addProseMirrorPlugins() {
+    // Mod-Shift-V asks for plain text: then Markdown stays as typed.
+    let plainRequested = false
     return [
       new Plugin({
         key: new PluginKey('pasteHandling'),
         props: {
-          handlePaste: (view, event) => pasteMarkdown(view, event),
+          handleKeyDown: (_, event) => {
+            plainRequested = event.shiftKey && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'v'
+            return false
+          },
+          handlePaste: (view, event) => {
+            const plain = plainRequested
+            plainRequested = false
+            return !plain && pasteMarkdown(view, event)
+          },
           transformPasted: (slice, view) => cleanPastedLinks(slice, view.state.schema),
         },
       }),
