@@ -1,0 +1,55 @@
+/** Who an edit is credited to ("edited by"): token name, awareness name, AI requester, or nobody. */
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { Connection } from '../../server/collab/connection.ts'
+import { editorName } from '../../server/collab/editorName.ts'
+import { LOAD_ORIGIN, REMOTE_ORIGIN, type AiOrigin } from '../../server/collab/origins.ts'
+
+const socket = { send() {}, close() {}, bufferedAmount: 0 }
+
+function room() {
+  const doc = new Y.Doc()
+  const awareness = new awarenessProtocol.Awareness(doc)
+  awareness.setLocalState(null)
+  /** Publish a state under `clientId`, as a peer would. */
+  const publish = (clientId: number, state: unknown) => {
+    const peer = new Y.Doc()
+    peer.clientID = clientId
+    const other = new awarenessProtocol.Awareness(peer)
+    other.setLocalState(state)
+    awarenessProtocol.applyAwarenessUpdate(awareness, awarenessProtocol.encodeAwarenessUpdate(other, [clientId]), null)
+  }
+  return { doc, awareness, publish }
+}
+
+describe('editorName', () => {
+  it("takes the token's name over the awareness name, and the awareness name in open mode, cleaned and bounded", () => {
+    const { awareness, publish } = room()
+    publish(11, { user: { name: 'Mallory\u0000\n', color: '#000' } })
+    const tokened = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6, name: 'Grace' })
+    tokened.awarenessIds.add(11)
+    expect(editorName(tokened.origin, awareness)).toBe('Grace')
+    const open = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 })
+    open.awarenessIds.add(11)
+    expect(editorName(open.origin, awareness)).toBe('Mallory')
+    publish(12, { user: { name: 'x'.repeat(500) } })
+    const long = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 })
+    long.awarenessIds.add(12)
+    expect(editorName(long.origin, awareness)).toHaveLength(64)
+    expect(editorName(new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 }).origin, awareness)).toBeNull()
+  })
+
+  it("credits an AI job's writes and its discard to 'AI (for <requester>)', and knows nobody for loads and other instances", () => {
+    const { doc, awareness, publish } = room()
+    const origin: AiOrigin = { kind: 'ai', jobId: 'job-1' }
+    expect(editorName(origin, awareness)).toBe('AI')
+    publish(0x10001, { user: { name: 'AI · for Ada' }, ai: { jobId: 'job-1', requesterName: 'Ada' } })
+    expect(editorName(origin, awareness)).toBe('AI (for Ada)')
+    const undo = new Y.UndoManager(doc.getXmlFragment('default'), { trackedOrigins: new Set([origin]) })
+    expect(editorName(undo, awareness)).toBe('AI (for Ada)')
+    expect(editorName(LOAD_ORIGIN, awareness)).toBeNull()
+    expect(editorName(REMOTE_ORIGIN, awareness)).toBeNull()
+    expect(editorName(null, awareness)).toBeNull()
+  })
+})
