@@ -126,6 +126,21 @@ describe.skipIf(skip)('editing in the browser', () => {
     const mail = [{ text: ' (ask Ann)', href: 'mailto:ann@example.com', target: '_blank', rel: 'noopener noreferrer nofollow' }]
     await poll(() => linksIn(bob.page)).toEqual(mail)
     await poll(() => docText(bob.page)).toBe('Reading list\nRead the guide today (ask Ann)!')
+
+    // On a phone the card and the form fit the screen.
+    const phone = await suite.person(BOB, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true })
+    await openDoc(phone.page, suite.app.url, docId)
+    await selectText(phone.page, 'ask', { caretOnly: 'end' })
+    await poll(() => popoverMode(phone.page)).toBe('view')
+    const fits = async () => {
+      const box = await phone.page.getByTestId('link-popover').boundingBox()
+      return box !== null && box.x >= 0 && box.x + box.width <= 375 && (await pageWidths(phone.page)).scrollWidth <= 375
+    }
+    expect(await fits()).toBe(true)
+    await phone.page.getByTestId('link-edit').tap()
+    await poll(() => popoverMode(phone.page)).toBe('edit')
+    expect(await fits()).toBe(true)
+    await phone.page.screenshot({ path: screenshotPath('link-form-phone.png') })
   })
 
   test('two people tick boxes in one task list at once, different items and the same one, and converge, also after a reload', async () => {
