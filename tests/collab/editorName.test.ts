@@ -13,7 +13,7 @@ function room() {
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
   /** Publish a state under `clientId`, as a peer would. */
-  const publish = (clientId: number, state: unknown) => {
+  const publish = (clientId: number, state: Record<string, unknown>) => {
     const peer = new Y.Doc()
     peer.clientID = clientId
     const other = new awarenessProtocol.Awareness(peer)
