@@ -56,11 +56,17 @@ function structure(page: Page) {
 describe.skipIf(skip)('editing in the browser', () => {
   const suite = useBrowserSuite({ ai: false })
 
-  test('Ctrl+K links a selection, the popover edits and removes it, a javascript: address is refused, and the other person sees each step', async () => {
+  /** Alice on a new document with `text` written in it, and Bob, who has not opened it yet. */
+  async function aliceWrites(text: string) {
     const alice = await suite.person(ALICE, { viewport: SCREENSHOT_VIEWPORT })
     const bob = await suite.person(BOB)
     const docId = await newDocOpen(alice.page, suite.app.url)
-    await write(alice.page, 'Reading list\nRead the guide today')
+    await write(alice.page, text)
+    return { alice, bob, docId }
+  }
+
+  test('Ctrl+K links a selection, the popover edits and removes it, a javascript: address is refused, and the other person sees each step', async () => {
+    const { alice, bob, docId } = await aliceWrites('Reading list\nRead the guide today')
     await openDoc(bob.page, suite.app.url, docId)
 
     // A selection, Ctrl+K, a bare host name, Enter.
@@ -144,11 +150,7 @@ describe.skipIf(skip)('editing in the browser', () => {
   })
 
   test('two people tick boxes in one task list at once, different items and the same one, and converge, also after a reload', async () => {
-    const alice = await suite.person(ALICE)
-    const bob = await suite.person(BOB)
-    const docId = await newDocOpen(alice.page, suite.app.url)
-    await write(alice.page, 'Chores')
-    await alice.page.keyboard.press('Enter')
+    const { alice, bob, docId } = await aliceWrites('Chores\n')
     // Markdown as typed: "- " makes a bullet, "[ ] " turns it into a task; "[x] " in the next item ticks it.
     await alice.page.keyboard.type('- [ ] wash up', { delay: 10 })
     await alice.page.keyboard.press('Enter')
@@ -190,11 +192,7 @@ describe.skipIf(skip)('editing in the browser', () => {
   })
 
   test('a table built from the keyboard: the toolbar inserts it, Tab moves between cells, the table menu adds a row and a column; the other person sees it, and a phone scrolls only the table', async () => {
-    const alice = await suite.person(ALICE, { viewport: SCREENSHOT_VIEWPORT })
-    const bob = await suite.person(BOB)
-    const docId = await newDocOpen(alice.page, suite.app.url)
-    await write(alice.page, 'Budget')
-    await alice.page.keyboard.press('Enter')
+    const { alice, bob, docId } = await aliceWrites('Budget\n')
 
     // Alt+F10 reaches the toolbar; arrows move along it; Enter presses.
     await alice.page.keyboard.press('Alt+F10')
@@ -283,11 +281,7 @@ describe.skipIf(skip)('editing in the browser', () => {
   })
 
   test('pasted Markdown arrives formatted in one undo step, while prose and code-block pastes stay text; hostile HTML keeps bold but loses scripts and javascript: links', async () => {
-    const alice = await suite.person(ALICE, { viewport: SCREENSHOT_VIEWPORT })
-    const bob = await suite.person(BOB)
-    const docId = await newDocOpen(alice.page, suite.app.url)
-    await write(alice.page, 'Notes')
-    await alice.page.keyboard.press('Enter')
+    const { alice, bob, docId } = await aliceWrites('Notes\n')
     await openDoc(bob.page, suite.app.url, docId)
     await editor(alice.page).click()
     await alice.page.keyboard.press('Control+End')
@@ -361,10 +355,7 @@ describe.skipIf(skip)('editing in the browser', () => {
   })
 
   test('axe finds no serious or critical violations with a task list, the link card and form, and the table menu open', async () => {
-    const alice = await suite.person(ALICE, { viewport: SCREENSHOT_VIEWPORT })
-    await newDocOpen(alice.page, suite.app.url)
-    await write(alice.page, 'Review')
-    await alice.page.keyboard.press('Enter')
+    const { alice } = await aliceWrites('Review\n')
     await paste(alice.page, { 'text/plain': MARKDOWN })
     await poll(() => structure(alice.page).then((found) => found.tables)).toBe(1)
     expect(await seriousViolations(alice.page)).toEqual([])
