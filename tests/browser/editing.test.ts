@@ -96,6 +96,13 @@ describe.skipIf(skip)('editing in the browser', () => {
     await alice.page.getByTestId('link-edit').click()
     await poll(() => popoverMode(alice.page)).toBe('edit')
     expect(await alice.page.getByTestId('link-href').inputValue()).toBe('https://example.com/guide')
+    // The form can open the link too (keyboard users reach it with Ctrl+K, not the card).
+    const formOpen = alice.page.getByTestId('link-form-open')
+    expect([await formOpen.getAttribute('href'), await formOpen.getAttribute('target'), await formOpen.getAttribute('rel')]).toEqual([
+      'https://example.com/guide',
+      '_blank',
+      'noopener noreferrer',
+    ])
     await alice.page.getByTestId('link-href').fill('https://example.org/new-guide')
     await alice.page.keyboard.press('Enter')
     const edited = [{ ...first[0]!, href: 'https://example.org/new-guide' }]

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react'
+import { safeHref } from '../../../../shared/markdown/href.ts'
 import { normalizeHref } from './linkHref.ts'
 
 interface LinkFormProps {
@@ -17,6 +18,7 @@ export function LinkForm({ initialHref, askText, existing, onApply, onRemove, on
   const [text, setText] = useState('')
   const [error, setError] = useState<string | null>(null)
   const id = useId()
+  const safeInitial = existing ? safeHref(initialHref) : null
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -82,6 +84,12 @@ export function LinkForm({ initialHref, askText, existing, onApply, onRemove, on
           <button type="button" className="button" data-testid="link-remove" onClick={onRemove}>
             Remove link
           </button>
+        )}
+        {existing && safeInitial !== null && (
+          // The card's Open, for keyboard users who reach links through Ctrl+K.
+          <a className="button button--ghost" href={safeInitial} target="_blank" rel="noopener noreferrer" data-testid="link-form-open">
+            Open<span className="visually-hidden"> link in a new tab</span>
+          </a>
         )}
         <button type="button" className="button button--ghost" onClick={onCancel}>
           Cancel
