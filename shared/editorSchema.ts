@@ -10,6 +10,7 @@
 import { getSchema, type AnyExtension } from '@tiptap/core'
 import StarterKit from '@tiptap/starter-kit'
 import Highlight from '@tiptap/extension-highlight'
+import Link from '@tiptap/extension-link'
 import { TaskItem, TaskList } from '@tiptap/extension-list'
 import { TableKit } from '@tiptap/extension-table'
 import type { Schema } from '@tiptap/pm/model'
@@ -18,23 +19,45 @@ import { safeHref } from './markdown/href.ts'
 /** The Y.XmlFragment that holds the document (Tiptap's default field). */
 export const DOC_FIELD = 'default'
 
+/** What every link carries, whatever a pasted page, an imported file or a peer's update says. */
+export const LINK_TARGET = '_blank'
+export const LINK_REL = 'noopener noreferrer nofollow'
+
+/**
+ * Tiptap's Link reads `target`, `rel` and `class` from pasted or imported
+ * HTML and renders whatever is stored. A page (or a peer writing to the
+ * Y.Doc directly) could then store `rel="opener"` or a class that restyles
+ * the editor. Here these attributes are never read and always rendered as
+ * the product's own: a new tab without access to the opener.
+ */
+const SafeLink = Link.extend({
+  addAttributes() {
+    return {
+      ...this.parent?.(),
+      target: { default: LINK_TARGET, parseHTML: () => LINK_TARGET, renderHTML: () => ({ target: LINK_TARGET }) },
+      rel: { default: LINK_REL, parseHTML: () => LINK_REL, renderHTML: () => ({ rel: LINK_REL }) },
+      class: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
+    }
+  },
+})
+
 export function documentExtensions(): AnyExtension[] {
   return [
     StarterKit.configure({
       // Yjs brings its own undo manager, which only undoes local changes.
       undoRedo: false,
       heading: { levels: [1, 2, 3, 4, 5, 6] },
-      link: {
-        openOnClick: false,
-        autolink: true,
-        defaultProtocol: 'https',
-        protocols: ['http', 'https', 'mailto'],
-        // One rule for every way a link gets in: typed, pasted HTML, the link dialog.
-        isAllowedUri: (url) => safeHref(url) !== null,
-        // Tiptap's default attributes already open links in a new tab with rel="noopener noreferrer nofollow".
-      },
+      link: false,
       // UI-only helpers; they add no content types.
       trailingNode: false,
+    }),
+    SafeLink.configure({
+      openOnClick: false,
+      autolink: true,
+      defaultProtocol: 'https',
+      protocols: ['http', 'https', 'mailto'],
+      // One rule for every way a link gets in: typed, pasted HTML, imported, the link dialog.
+      isAllowedUri: (url) => safeHref(url) !== null,
     }),
     Highlight,
     TaskList,
