@@ -1,7 +1,7 @@
 /**
  * Copy every document of one store into another through the DocStore
- * interface: content (snapshot and updates), title, creation and last-edit
- * times; then tombstones and revoked tokens, which the caller lists (the
+ * interface: content (snapshot and updates), the summary the search reads
+ * (title, text, last editor), creation and last-edit times; then tombstones and revoked tokens, which the caller lists (the
  * interface has no listing for them).
  *
  * Safe to run again. A document already in the target gets only what it
@@ -14,6 +14,8 @@
  * a live source document, or a live target document the source deleted.
  */
 import * as Y from 'yjs'
+import { DOC_FIELD } from '../../shared/editorSchema.ts'
+import { summarize } from '../collab/roomSummary.ts'
 import type { DocMeta, DocStore, StoredDoc } from '../storage/index.ts'
 import type { RevokedToken, Tombstone } from './sqliteExtras.ts'
 
@@ -70,7 +72,7 @@ async function copyDoc(meta: DocMeta, doc: StoredDoc, target: DocStore, summary:
     await target.create(meta.id, meta.createdAt)
     // As stored, nothing re-encoded; the last-edit time rides on the append.
     await append(target, meta.id, parts, meta.updatedAt, summary)
-    if (meta.title) await target.setTitle(meta.id, meta.title)
+    await target.setSummary(meta.id, summaryOf(parts, meta))
     summary.copied++
     return
   }
@@ -81,8 +83,18 @@ async function copyDoc(meta: DocMeta, doc: StoredDoc, target: DocStore, summary:
   }
   const targetMeta = await target.meta(meta.id)
   await append(target, meta.id, [missing], Math.max(meta.updatedAt, targetMeta?.updatedAt ?? 0), summary)
-  if (meta.title && !targetMeta?.title) await target.setTitle(meta.id, meta.title)
+  const merged = existing.doc.snapshot ? [existing.doc.snapshot, ...existing.doc.updates, missing] : [...existing.doc.updates, missing]
+  await target.setSummary(meta.id, summaryOf(merged, { ...meta, editedBy: meta.editedBy ?? targetMeta?.editedBy ?? null }))
   summary.completed++
+}
+
+/** The summary rooms store (title, search text, last editor), computed from the stored content. */
+function summaryOf(parts: readonly Uint8Array[], meta: DocMeta) {
+  const doc = new Y.Doc()
+  for (const u of parts) Y.applyUpdate(doc, u)
+  const result = summarize(doc, doc.getXmlFragment(DOC_FIELD), meta.editedBy)
+  doc.destroy()
+  return { ...result, title: result.title || meta.title }
 }
 
 /** What of `parts` the target's document lacks, as one update; null when applying them would change nothing. */

@@ -122,6 +122,9 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
         c.destroy()
       }
       expect(before.get('notes')!.text).toContain('notes line 22')
+      // Found by a word of their text, not only their title, with who edited them last.
+      const hits = await store.search('line', { limit: 10 })
+      expect(hits.map((h) => h.meta.id).sort()).toEqual(['ideas', 'notes'])
       expect((await store.load('gone')).status).toBe('deleted')
       expect(await store.isTokenRevoked('revoked-jti')).toBe(true)
     } finally {
