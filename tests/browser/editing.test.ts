@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core'
 import { SECRET, call, tokenFor } from '../security/helpers.ts'
 import { ALICE, BOB, SCREENSHOT_VIEWPORT, announceSkip, screenshotPath, useBrowserSuite } from './harness.ts'
 import { arrowToToolbarButton, linksIn, newDocOpen, openWithToken, pageWidths, paste, selectText, seriousViolations, tableIn, tasksIn } from './editingPages.ts'
-import { attr, docHtml, docText, editor, expectConverged, expectSaved, focused, openDoc, poll, textOf, tid, write } from './pages.ts'
+import { attr, connectionState, docHtml, docText, editor, expectConverged, expectSaved, focused, openDoc, poll, textOf, tid, write } from './pages.ts'
 
 const skip = announceSkip('editing.test.ts')
 
@@ -180,10 +180,16 @@ describe.skipIf(skip)('editing in the browser', () => {
     await expectConverged(alice.page, bob.page)
 
     const box = (page: Page, index: number) => page.locator('ul[data-type="taskList"] > li > label > input').nth(index)
-    // Different items at the same moment.
-    await Promise.all([box(alice.page, 0).click(), box(bob.page, 1).click()])
-    // The same item at the same moment: both untick "water plants".
-    await Promise.all([box(alice.page, 2).click(), box(bob.page, 2).click()])
+    // "At the same moment", made exact: Bob clicks while his page cannot
+    // hear Alice's clicks, so neither sees the other's before clicking.
+    await bob.context.setOffline(true)
+    await poll(() => connectionState(bob.page)).toBe('offline')
+    // Different items, and the same item: both untick "water plants".
+    await box(alice.page, 0).click()
+    await box(bob.page, 1).click()
+    await box(alice.page, 2).click()
+    await box(bob.page, 2).click()
+    await bob.context.setOffline(false)
     const ticks = (page: Page) => tasksIn(page).then((tasks) => tasks.map((task) => task.checked))
     const expected = [true, true, false, false]
     await poll(() => ticks(alice.page)).toEqual(expected)

@@ -2,7 +2,6 @@
  * What the editing tests read from and do to a page, beyond pages.ts: links
  * as rendered, task boxes, tables, and pastes as the browser delivers them.
  */
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
 import { call } from '../security/helpers.ts'
 import { editor, expectSaved, openDoc, tid } from './pages.ts'
@@ -75,13 +74,6 @@ export async function paste(page: Page, data: Record<string, string>): Promise<v
   }, data)
 }
 
-/** Serious and critical axe violations, one readable line each (empty when there are none). */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
-}
 
 /** The page's horizontal overflow: a phone layout must keep scrollWidth within the window. */
 export function pageWidths(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
@@ -142,3 +134,5 @@ export async function newDocOpen(page: Page, baseUrl: string, token?: string): P
   await editor(page).click()
   return id
 }
+
+export { seriousViolations } from './axeCheck.ts'

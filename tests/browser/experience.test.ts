@@ -2,23 +2,14 @@
  * Experience checks: no serious accessibility violations (axe) on the home
  * page, the editor and the AI menus, and a usable editor at phone width.
  */
-import { AxeBuilder } from '@axe-core/playwright'
 import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { ALICE, BOB, announceSkip, useBrowserSuite } from './harness.ts'
+import { seriousViolations } from './axeCheck.ts'
 import { createDocFromHome, docHtml, editor, expectSaved, openDoc, poll, selectBlock, tid, write } from './pages.ts'
 
 const skip = announceSkip('experience.test.ts')
 
-/** Serious and critical axe violations, one readable line each (empty when there are none). */
-async function seriousViolations(page: Page, include?: string): Promise<string[]> {
-  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-  if (include) builder.include(include)
-  const { violations } = await builder.analyze()
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
-}
 
 function pageOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
   return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }))

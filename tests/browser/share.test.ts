@@ -6,11 +6,11 @@
  * rights it already has, said on the button.
  */
 import fs from 'node:fs'
-import { AxeBuilder } from '@axe-core/playwright'
 import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { SECRET, call, tokenFor } from '../security/helpers.ts'
 import { ALICE, BOB, announceSkip, useBrowserSuite, type Person } from './harness.ts'
+import { seriousViolations } from './axeCheck.ts'
 import { attr, createDocFromHome, docText, editor, expectSaved, focused, poll, tid, write } from './pages.ts'
 
 const skip = announceSkip('share.test.ts')
@@ -39,12 +39,6 @@ async function copyFromHeader(person: Person): Promise<string> {
   return person.page.evaluate(() => navigator.clipboard.readText())
 }
 
-async function seriousViolations(page: Page, include: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).include(include).analyze()
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
-}
 
 describe.skipIf(skip)('sharing with access control on', () => {
   const suite = useBrowserSuite({ ai: false, env: { AUTH_SECRET: SECRET } })
