@@ -159,7 +159,7 @@ export class AiJobs {
       flushIntervalMs: config.flushIntervalMs,
     })
     this.jobs.set(job.id, job)
-    this.shared?.mirror(job)
+    await this.shared?.mirror(job)
     return job
   }
 

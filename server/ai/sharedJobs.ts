@@ -54,6 +54,9 @@ const POLL_MS = 25
 const MAX_DEAD = 1000
 
 /** The job's instance does not answer (it may be dying): try again shortly. */
+/** How long a new job's request waits for its start event to be in the shared store. */
+const START_STORED_WAIT_MS = 1000
+
 export class JobUnreachableError extends Error {
   override name = 'JobUnreachableError'
 }
@@ -84,8 +87,14 @@ export class SharedJobs {
     this.aliveCheck.unref()
   }
 
-  /** Copy a local job's events to the store, in order, starting now. */
-  mirror(job: AiJob): void {
+  /**
+   * Copy a local job's events to the store, in order, starting now.
+   * Resolves once the start event is stored (or storing it failed, or took
+   * longer than START_STORED_WAIT_MS): the caller answers the request only
+   * then, so a client that has the job's id can find the job on any
+   * instance, even if it reconnects elsewhere at once.
+   */
+  mirror(job: AiJob): Promise<void> {
     let chain = Promise.resolve()
     let broken = false
     const renew = () => void this.opts.store.keepAlive(job.id, ALIVE_TTL_MS).catch((err: unknown) => this.opts.log.warn(`AI job ${job.id}: renewing its keep-alive failed`, (err as Error).message))
@@ -112,6 +121,15 @@ export class SharedJobs {
     const stop = job.events.follow(0, (record) => {
       push(record)
       if (isTerminalEvent(record)) queueMicrotask(() => stop())
+    })
+    // A slow or unreachable store must not hold the job back: it runs locally either way.
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, START_STORED_WAIT_MS)
+      timer.unref()
+      void chain.finally(() => {
+        clearTimeout(timer)
+        resolve()
+      })
     })
   }
 
