@@ -15,7 +15,6 @@ import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
 import { newDocId } from '../../shared/docId.ts'
 import { DOC_FIELD, documentSchema } from '../../shared/editorSchema.ts'
 import type { CreateDocResponse } from '../../shared/apiTypes.ts'
-import { importDocument } from '../import/index.ts'
 import { summarize } from '../collab/roomSummary.ts'
 import type { ServerContext } from '../context.ts'
 import { DocExistsError } from '../storage/types.ts'
@@ -38,6 +37,9 @@ export function importRoutes(ctx: ServerContext) {
     const body = await jsonBody(c, ImportBody)
     const doc = new Y.Doc()
     const fragment = doc.getXmlFragment(DOC_FIELD)
+    // Loaded on first use: the HTML reader brings a DOM (happy-dom), which
+    // would add about half a second to every server start.
+    const { importDocument } = await import('../import/index.ts')
     prosemirrorJSONToYXmlFragment(schema, importDocument(body.format, body.text), fragment)
     const update = Y.encodeStateAsUpdate(doc)
     if (update.byteLength > ctx.config.maxDocBytes) throw new ApiError(413, 'payload_too_large', `the imported document would exceed ${ctx.config.maxDocBytes} bytes`)
