@@ -286,10 +286,11 @@ describe.skipIf(skip)('AI UX in the browser', () => {
       const created = await call(guarded.url, '/api/docs', { method: 'POST', token: await tokenFor('*', 'editor'), body: {} })
       const docId = (created.body as { id: string }).id
       const alice = await suite.person(ALICE)
-      const token = await tokenFor(docId, 'editor', { ttlSeconds: 3 })
+      // Long enough to open the page on a loaded machine, short enough to expire while it is open.
+      const token = await tokenFor(docId, 'editor', { ttlSeconds: 8 })
       await alice.page.goto(`${guarded.url}/d/${docId}?token=${encodeURIComponent(token)}`)
       await poll(() => connectionState(alice.page)).toBe('saved')
-      await poll(() => attr(alice.page, tid('connection-closed'), 'data-code'), 10_000).toBe('4401')
+      await poll(() => attr(alice.page, tid('connection-closed'), 'data-code'), 15_000).toBe('4401')
       await alice.page.waitForTimeout(4500)
       expect(await connectionState(alice.page)).not.toBe('offline')
       expect((await textOf(alice.page, 'header')) ?? '').not.toMatch(/offline|back online|reconnect/i)
