@@ -20,14 +20,27 @@ export const MAX_INDEXED_CHARS = 100_000
 const SAVE_DELAY_MS = 1000
 
 /**
+ * The AI's Markdown-flavoured view of the document (docText) as words a
+ * person reads in a search snippet: no heading marks, list or task markers,
+ * and table rows as cells joined by " · " without the delimiter row. Only
+ * line starts are touched, so a pipe or bracket inside a sentence stays.
+ */
+export function readableText(markdownish: string): string {
+  return markdownish
+    .replace(/^#{1,6} /gm, '')
+    .replace(/^\|(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*\n?/gm, '')
+    .replace(/^\|(.*)\|[ \t]*$/gm, (_row, cells: string) => cells.split(/(?<!\\)\|/).map((cell) => cell.trim()).filter((cell) => cell !== '').join(' · '))
+    .replace(/^([ \t]*)(?:[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?/gm, '$1')
+}
+
+/**
  * The summary of a document as it stands: its title, and its text for the
- * search and its snippets. The text is the AI's view of the document
- * (docText) without heading marks and without the title's own block, which
- * the index has already, so a snippet shows the body.
+ * search and its snippets (readableText), without the title's own block,
+ * which the index has already, so a snippet shows the body.
  */
 export function summarize(doc: Y.Doc, fragment: Y.XmlFragment, editedBy: string | null): DocSummaryInput {
   const title = documentTitle(fragment)
-  let text = docText(doc, fragment).text.slice(0, MAX_INDEXED_CHARS).replace(/^#{1,6} /gm, '')
+  let text = readableText(docText(doc, fragment).text.slice(0, MAX_INDEXED_CHARS))
   const firstBreak = text.indexOf('\n\n')
   if (title && (firstBreak < 0 ? text : text.slice(0, firstBreak)).trim() === title) text = firstBreak < 0 ? '' : text.slice(firstBreak + 2)
   return { title, text, editedBy }
