@@ -98,6 +98,9 @@ export class RoomSummary {
   private async save(): Promise<void> {
     const { doc, fragment, store, docId, log } = this.opts
     if (doc.isDestroyed) return
+    // A person's first keystrokes can reach the server before their
+    // awareness state (with their name) does; by now it has usually arrived.
+    if (this.editor === null && this.lastOrigin !== null) this.editor = editorName(this.lastOrigin, this.opts.awareness)
     const summary = summarize(doc, fragment, this.editor)
     const last = this.stored
     if (last && last.title === summary.title && last.text === summary.text && (summary.editedBy ?? last.editedBy) === last.editedBy) return

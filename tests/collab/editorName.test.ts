@@ -5,6 +5,9 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import { Connection } from '../../server/collab/connection.ts'
 import { editorName } from '../../server/collab/editorName.ts'
 import { LOAD_ORIGIN, REMOTE_ORIGIN, type AiOrigin } from '../../server/collab/origins.ts'
+import { RoomSummary } from '../../server/collab/roomSummary.ts'
+import { createLogger } from '../../server/log.ts'
+import { MemoryStore } from '../../server/storage/memory.ts'
 
 const socket = { send() {}, close() {}, bufferedAmount: 0 }
 
@@ -51,5 +54,21 @@ describe('editorName', () => {
     expect(editorName(LOAD_ORIGIN, awareness)).toBeNull()
     expect(editorName(REMOTE_ORIGIN, awareness)).toBeNull()
     expect(editorName(null, awareness)).toBeNull()
+  })
+})
+
+describe('RoomSummary', () => {
+  it("credits a person whose first edits reached the server before their awareness name did", async () => {
+    const { doc, awareness, publish } = room()
+    const store = new MemoryStore()
+    await store.create('d', 1)
+    const summary = new RoomSummary({ docId: 'd', store, log: createLogger('error', () => {}), doc, fragment: doc.getXmlFragment('default'), awareness })
+    const conn = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 })
+    // The edit arrives first; the name only afterwards, before the summary is written.
+    summary.changed(conn.origin)
+    publish(21, { user: { name: 'Ada' } })
+    conn.awarenessIds.add(21)
+    await summary.flush()
+    expect((await store.meta('d'))?.editedBy).toBe('Ada')
   })
 })
