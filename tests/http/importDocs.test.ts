@@ -26,8 +26,8 @@ describe('HTTP API: import', () => {
     expect(await (await api(`/api/docs/${id}`)).json()).toMatchObject({ id, title: 'Harbour plan' })
     const [hit] = await api.list('?q=lighthouse')
     expect(hit).toMatchObject({ id, title: 'Harbour plan' })
-    // The snippet is body text: no heading marks, and not the title again.
-    expect(hit!.snippet).toBe('Some bold words about lighthouses. - one - two')
+    // The snippet is body text: no heading or list marks, and not the title again.
+    expect(hit!.snippet).toBe('Some bold words about lighthouses. one two')
     expect((await api.list('?q=harbour'))[0]).toMatchObject({ id, snippet: null })
     expect(await (await api(`/api/docs/${id}/export?format=md`)).text()).toBe('# Harbour plan\n\nSome **bold** words about lighthouses.\n\n- one\n- two\n')
     const client = await connectSynced(srv.wsUrl, id)
