@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { LocalClaims } from './localClaims.ts'
 import { matchesAll, searchWords, snippetOf } from './searchQuery.ts'
 import {
@@ -12,6 +13,7 @@ import {
   type SearchOptions,
   type StoredDoc,
 } from './types.ts'
+import { DocMissingError, type StoredVersion, type VersionInput, type VersionMeta } from './versionTypes.ts'
 
 interface Entry {
   meta: DocMeta
@@ -20,6 +22,8 @@ interface Entry {
   snapshot: Uint8Array | null
   snapshotSeq: number
   updates: { seq: number; data: Uint8Array }[]
+  /** Oldest added first; listing reverses into newest first. */
+  versions: StoredVersion[]
 }
 
 /** Volatile storage for tests and throwaway servers. */
@@ -122,6 +126,43 @@ export class MemoryStore implements DocStore {
     return e ? { ...e.meta } : null
   }
 
+  async addVersion(docId: string, v: VersionInput): Promise<VersionMeta> {
+    if (this.tombstones.has(docId)) throw new DocDeletedError(docId)
+    const e = this.docs.get(docId)
+    if (!e) throw new DocMissingError(docId)
+    const { content, ...rest } = v
+    const stored: StoredVersion = { ...rest, id: randomUUID(), docId, authors: [...v.authors], bytes: content.byteLength, content: content.slice() }
+    e.versions.push(stored)
+    return metaOf(stored)
+  }
+
+  async listVersions(docId: string): Promise<VersionMeta[]> {
+    const versions = this.docs.get(docId)?.versions ?? []
+    // reverse() first: the sort is stable, so equal times stay later-added first.
+    return [...versions].reverse().sort((a, b) => b.createdAt - a.createdAt).map(metaOf)
+  }
+
+  async getVersion(docId: string, versionId: string): Promise<StoredVersion | null> {
+    const v = this.docs.get(docId)?.versions.find((x) => x.id === versionId)
+    return v ? { ...metaOf(v), content: v.content.slice() } : null
+  }
+
+  async renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
+    const v = this.docs.get(docId)?.versions.find((x) => x.id === versionId)
+    if (!v || v.kind !== 'named') return null
+    v.name = name
+    return metaOf(v)
+  }
+
+  async deleteVersions(docId: string, versionIds: readonly string[]): Promise<number> {
+    const e = this.docs.get(docId)
+    if (!e) return 0
+    const gone = new Set(versionIds)
+    const before = e.versions.length
+    e.versions = e.versions.filter((v) => !gone.has(v.id))
+    return before - e.versions.length
+  }
+
   async delete(id: string): Promise<boolean> {
     if (!this.docs.delete(id)) return false
     this.tombstones.add(id)
@@ -172,6 +213,11 @@ export class MemoryStore implements DocStore {
   }
 
   private blank(id: string, now: number): Entry {
-    return { meta: { id, title: '', createdAt: now, updatedAt: now, editedBy: null }, text: '', snapshot: null, snapshotSeq: 0, updates: [] }
+    return { meta: { id, title: '', createdAt: now, updatedAt: now, editedBy: null }, text: '', snapshot: null, snapshotSeq: 0, updates: [], versions: [] }
   }
+}
+
+function metaOf(v: StoredVersion): VersionMeta {
+  const { content: _content, ...meta } = v
+  return { ...meta, authors: [...meta.authors] }
 }

@@ -25,6 +25,8 @@ import { postgresCommit } from './postgresAppends.ts'
 import { migrate } from './postgresSchema.ts'
 import { describeDatabase } from './postgresUrl.ts'
 import { searchDocs } from './postgresSearch.ts'
+import * as versions from './postgresVersions.ts'
+import type { StoredVersion, VersionInput, VersionMeta } from './versionTypes.ts'
 import { META_COLUMNS, toMeta, type MetaRow } from './metaRow.ts'
 import {
   DocExistsError,
@@ -201,6 +203,7 @@ export class PostgresStore implements DocStore {
       // A statement of its own, so it sees updates committed while we waited for the lock.
       if (rowCount) await client.query('DELETE FROM updates WHERE doc_id = $1', [id])
       if (rowCount) await client.query('DELETE FROM doc_text WHERE id = $1', [id])
+      if (rowCount) await client.query('DELETE FROM versions WHERE doc_id = $1', [id])
       await client.query('COMMIT')
       client.release()
       return rowCount === 1
@@ -208,6 +211,27 @@ export class PostgresStore implements DocStore {
       client.release(err as Error)
       throw err
     }
+  }
+
+  async addVersion(docId: string, v: VersionInput): Promise<VersionMeta> {
+    // Settled first: the document may exist only in an append still queued.
+    return versions.addVersion(await this.settled(), docId, v)
+  }
+
+  async listVersions(docId: string): Promise<VersionMeta[]> {
+    return versions.listVersions(await this.db(), docId)
+  }
+
+  async getVersion(docId: string, versionId: string): Promise<StoredVersion | null> {
+    return versions.getVersion(await this.db(), docId, versionId)
+  }
+
+  async renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
+    return versions.renameVersion(await this.db(), docId, versionId, name)
+  }
+
+  async deleteVersions(docId: string, versionIds: readonly string[]): Promise<number> {
+    return versions.deleteVersions(await this.db(), docId, versionIds)
   }
 
   async revokeToken(jti: string, expiresAt: number): Promise<void> {

@@ -85,6 +85,28 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT id, '', to_tsvector('simple', title) FROM docs WHERE deleted_at IS NULL AND title <> '';
     `,
   },
+  {
+    version: 4,
+    name: 'versions',
+    // The store deletes a document's versions with it (its docs row stays
+    // as the tombstone, so the cascade is only for a row removed by hand).
+    // n orders versions of the same millisecond; listing never reads content.
+    sql: `
+      CREATE TABLE versions (
+        n BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        doc_id TEXT NOT NULL REFERENCES docs (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('auto', 'named', 'before-restore', 'before-ai')),
+        name TEXT,
+        authors TEXT[] NOT NULL,
+        content_hash TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        content BYTEA NOT NULL
+      );
+      CREATE INDEX versions_doc ON versions (doc_id, created_at DESC);
+    `,
+  },
 ]
 
 /** An arbitrary constant: the advisory lock that serialises migrations (per database). */

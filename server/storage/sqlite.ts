@@ -19,8 +19,11 @@ import { GroupCommit } from './groupCommit.ts'
 import { LocalClaims } from './localClaims.ts'
 import { SqliteAppends } from './sqliteAppends.ts'
 import { migrateSearch, SqliteSearch } from './sqliteSearch.ts'
+import { migrateVersions, SqliteVersions } from './sqliteVersions.ts'
+import { DocMissingError, type StoredVersion, type VersionInput, type VersionMeta } from './versionTypes.ts'
 import { META_COLUMNS, toMeta, type MetaRow } from './metaRow.ts'
 import {
+  DocDeletedError,
   DocExistsError,
   type DocMeta,
   type DocStore,
@@ -69,6 +72,7 @@ export class SqliteStore implements DocStore {
   private readonly stmt
   private readonly appends: GroupCommit
   private readonly index: SqliteSearch
+  private readonly versions: SqliteVersions
 
   constructor(options: SqliteStoreOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true })
@@ -78,9 +82,11 @@ export class SqliteStore implements DocStore {
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(SCHEMA)
     migrateSearch(this.db)
+    migrateVersions(this.db)
     const db = this.db
     this.stmt = {
       insertDoc: db.prepare('INSERT INTO docs (id, created_at, updated_at) VALUES (?, ?, ?)'),
+      hasDoc: db.prepare<[string], { id: string }>('SELECT id FROM docs WHERE id = ?'),
       getDoc: db.prepare<[string], { snapshot: Buffer | null; snapshot_seq: number }>('SELECT snapshot, snapshot_seq FROM docs WHERE id = ?'),
       getUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
       getUpdatesSince: db.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq'),
@@ -103,6 +109,7 @@ export class SqliteStore implements DocStore {
       dropExpiredRevocations: db.prepare('DELETE FROM revoked_tokens WHERE expires_at < ?'),
     }
     this.index = new SqliteSearch(db)
+    this.versions = new SqliteVersions(db)
     this.appends = new GroupCommit(new SqliteAppends(db).commit)
   }
 
@@ -215,9 +222,36 @@ export class SqliteStore implements DocStore {
       const existed = this.stmt.deleteDoc.run(id).changes > 0
       this.stmt.deleteUpdates.run(id)
       this.index.forget(id)
+      this.versions.forget(id)
       if (existed) this.stmt.addTombstone.run(id, Date.now())
       return existed
     })()
+  }
+
+  async addVersion(docId: string, v: VersionInput): Promise<VersionMeta> {
+    // Flushed first: the document may exist only in an append still queued.
+    this.appends.flush()
+    return this.db.transaction(() => {
+      if (this.stmt.isTombstoned.get(docId)) throw new DocDeletedError(docId)
+      if (!this.stmt.hasDoc.get(docId)) throw new DocMissingError(docId)
+      return this.versions.add(docId, v)
+    })()
+  }
+
+  async listVersions(docId: string): Promise<VersionMeta[]> {
+    return this.versions.listOf(docId)
+  }
+
+  async getVersion(docId: string, versionId: string): Promise<StoredVersion | null> {
+    return this.versions.one(docId, versionId)
+  }
+
+  async renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
+    return this.versions.renameNamed(docId, versionId, name)
+  }
+
+  async deleteVersions(docId: string, versionIds: readonly string[]): Promise<number> {
+    return this.versions.deleteSome(docId, versionIds)
   }
 
   async revokeToken(jti: string, expiresAt: number): Promise<void> {

@@ -7,6 +7,10 @@
  * compaction at once, and commits the appends of one event-loop turn
  * together (see `groupCommit.ts`).
  */
+import type { StoredVersion, VersionInput, VersionMeta } from './versionTypes.ts'
+
+export type { StoredVersion, VersionInput, VersionKind, VersionMeta } from './versionTypes.ts'
+export { DocMissingError, VERSION_KINDS } from './versionTypes.ts'
 
 export interface StoredDoc {
   /** Merged state from the last compaction, or null. */
@@ -124,8 +128,26 @@ export interface DocStore {
   meta(id: string): Promise<DocMeta | null>
   /** True once the document was deleted (its tombstone), false if it lives or never existed. */
   isDeleted(id: string): Promise<boolean>
-  /** Delete the document and leave a tombstone so stale clients cannot resurrect it. */
+  /** Delete the document, and its versions, and leave a tombstone so stale clients cannot resurrect it. */
   delete(id: string): Promise<boolean>
+  /**
+   * Store a version of a stored document under a new random id (after the
+   * appends requested before it). Refuses a deleted document with
+   * `DocDeletedError` and one never stored with `DocMissingError`.
+   */
+  addVersion(docId: string, version: VersionInput): Promise<VersionMeta>
+  /** The document's versions, newest first (createdAt, then the later-added); never reads their content. */
+  listVersions(docId: string): Promise<VersionMeta[]>
+  /** One version with its content, or null if this document has no such version. */
+  getVersion(docId: string, versionId: string): Promise<StoredVersion | null>
+  /**
+   * Rename a 'named' version. Null if the document has no such version or
+   * it is of another kind: automatic versions are thinned by retention, so a
+   * name on one would promise a permanence it does not have.
+   */
+  renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null>
+  /** Delete these versions of this document (ids of other documents are ignored); resolves with how many went. */
+  deleteVersions(docId: string, versionIds: readonly string[]): Promise<number>
   /** Revoke an access token by its id until it would have expired (ms). */
   revokeToken(jti: string, expiresAt: number): Promise<void>
   isTokenRevoked(jti: string): Promise<boolean>

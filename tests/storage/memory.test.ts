@@ -1,4 +1,7 @@
 import { MemoryStore } from '../../server/storage/memory.ts'
 import { storageContract } from './contract.ts'
+import { versionsContract } from './versionsContract.ts'
 
-storageContract({ name: 'memory', create: async () => new MemoryStore() })
+const memory = { name: 'memory', create: async () => new MemoryStore() }
+storageContract(memory)
+versionsContract(memory)

@@ -10,7 +10,8 @@ import { PostgresStore, StorageUnavailableError } from '../../server/storage/pos
 import { MIGRATIONS } from '../../server/storage/postgresSchema.ts'
 import { DocDeletedError, type DocStore } from '../../server/storage/types.ts'
 import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
-import { storageContract } from './contract.ts'
+import { storageContract, type StoreFactory } from './contract.ts'
+import { versionsContract } from './versionsContract.ts'
 
 const skip = announcePostgresSkip('tests/storage/postgres.test.ts')
 
@@ -39,14 +40,16 @@ describe.skipIf(skip)('postgres store', () => {
     return store
   }
 
-  storageContract({
+  const postgres: StoreFactory = {
     name: 'postgres',
     create: async () => open(await freshUrl()),
     reopen: async (store) => {
       await store.close()
       return open(urls.get(store)!)
     },
-  })
+  }
+  storageContract(postgres)
+  versionsContract(postgres)
 
   it('two instances appending to one document at once get contiguous sequence numbers, each number once', async () => {
     const url = await freshUrl()

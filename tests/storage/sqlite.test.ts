@@ -3,11 +3,12 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../server/storage/sqlite.ts'
 import { tempDir } from '../support/tempDir.ts'
-import { storageContract } from './contract.ts'
+import { storageContract, type StoreFactory } from './contract.ts'
+import { versionsContract } from './versionsContract.ts'
 
 const dirs = new WeakMap<object, string>()
 
-storageContract({
+const sqlite: StoreFactory = {
   name: 'sqlite',
   create: async () => {
     const dir = tempDir()
@@ -22,7 +23,9 @@ storageContract({
     dirs.set(again, dir)
     return again
   },
-})
+}
+storageContract(sqlite)
+versionsContract(sqlite)
 
 describe('sqlite group commit', () => {
   const u = (n: number) => new Uint8Array([n, n + 1, n + 2])
