@@ -54,6 +54,11 @@ const EnvSchema = z.object({
   AI_HEARTBEAT_MS: int(100, 300_000).default(15_000),
   AI_CONTEXT_CHARS: int(100, 1_000_000).default(6000),
   SSE_HEARTBEAT_MS: int(100, 300_000).optional(),
+  // Version history.
+  VERSIONS_KEEP_ALL_HOURS: int(1, 87_600).default(24),
+  VERSIONS_HOURLY_DAYS: int(0, 36_500).default(7),
+  VERSIONS_DAILY_DAYS: int(0, 36_500).default(0),
+  VERSIONS_QUIET_SECONDS: int(1, 86_400).default(120),
 })
 
 export interface AiProviderConfig {
@@ -109,6 +114,16 @@ export interface ServerConfig {
     ratePerMinute: number
     rateBurst: number
     serverRatePerMinute: number
+  }
+  versions: {
+    /** Every version younger than this is kept. */
+    keepAllMs: number
+    /** After that, one per UTC hour for this long. */
+    hourlyForMs: number
+    /** After that, one per UTC day for this long; Infinity = forever. */
+    dailyForMs: number
+    /** How long a document must be quiet before an automatic version. */
+    quietMs: number
   }
 }
 
@@ -167,6 +182,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerMinute: e.AI_RATE_PER_MINUTE,
       rateBurst: e.AI_RATE_BURST,
       serverRatePerMinute: e.AI_SERVER_RATE_PER_MINUTE,
+    },
+    versions: {
+      keepAllMs: e.VERSIONS_KEEP_ALL_HOURS * 3_600_000,
+      hourlyForMs: e.VERSIONS_HOURLY_DAYS * 86_400_000,
+      // 0 = forever (the default): past the hourly tier, one version a day is kept for good.
+      dailyForMs: e.VERSIONS_DAILY_DAYS === 0 ? Infinity : e.VERSIONS_DAILY_DAYS * 86_400_000,
+      quietMs: e.VERSIONS_QUIET_SECONDS * 1000,
     },
   }
 }
