@@ -1,3 +1,4 @@
+import type { VersionHistory } from './versions/history.ts'
 import type { ServerConfig } from './config.ts'
 import type { Logger } from './log.ts'
 import type { DocStore } from './storage/types.ts'
@@ -11,6 +12,8 @@ export interface ServerContext {
   config: ServerConfig
   log: Logger
   store: DocStore
+  /** Version history of every document (server/versions). */
+  versions: VersionHistory
   /** The bus between instances, or null for a single instance. */
   bus: Bus | null
   registry: RoomRegistry

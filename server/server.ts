@@ -3,6 +3,8 @@
  * HTTP app and the WebSocket edge. Nothing here is global, so tests run
  * several servers in one process.
  */
+import { VersionHistory } from './versions/history.ts'
+import { documentSchema } from '../shared/editorSchema.ts'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
@@ -71,8 +73,10 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
   const store = options.store ?? createStore(config, log)
   const bus = options.bus ?? null
   const peers = bus ? new Peers() : null
+  const versions = new VersionHistory({ store, schema: documentSchema(), policy: config.versions })
   const registry = new RoomRegistry({
     store,
+    versions: { history: versions, quietMs: config.versions.quietMs },
     log,
     compactAfterUpdates: config.compactAfterUpdates,
     maxBufferedBytes: config.maxBufferedBytes,
@@ -97,6 +101,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     config,
     log,
     store,
+    versions,
     bus,
     registry,
     ai,

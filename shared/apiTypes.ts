@@ -59,3 +59,25 @@ export interface AiStatusResponse {
 }
 
 export type ExportFormat = 'md' | 'html' | 'json'
+
+export type VersionKind = 'auto' | 'named' | 'before-restore' | 'before-ai'
+
+export interface VersionSummary {
+  id: string
+  createdAt: string
+  kind: VersionKind
+  /** Set for named versions. */
+  name: string | null
+  /** Who changed the document since the previous version. */
+  authors: string[]
+}
+
+export interface VersionListResponse {
+  versions: VersionSummary[]
+}
+
+export interface RestoreResponse {
+  restoredFrom: string
+  /** The version taken of what the restore replaced; null when that content was already the newest version. */
+  backupVersionId: string | null
+}

@@ -126,6 +126,9 @@ export class AiJobs {
     })
     const from = await resolveAnchor(request.anchor.from, room, 'anchor.from')
     const to = request.anchor.to ? await resolveAnchor(request.anchor.to, room, 'anchor.to') : null
+    // So every AI change can be looked back on: a version of the document as
+    // the job found it (not taken when that content is the newest version).
+    await room.versions?.take('before-ai')
     const target: WriteTarget =
       request.op === 'rewrite' && to
         ? { kind: 'replace', from, to }

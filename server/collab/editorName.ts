@@ -7,6 +7,7 @@
  *   publishes in awareness (`user.name`), which is all there is.
  * - An AI job's edit, or its discard (its Y.UndoManager's transaction):
  *   "AI (for <requester>)", from the job's awareness state.
+ * - A restore: the person who asked for it, when known.
  * - Anything else (another instance's update, loading): null, unknown.
  */
 import * as Y from 'yjs'
@@ -23,6 +24,7 @@ export function editorName(origin: unknown, awareness: awarenessProtocol.Awarene
   }
   if (!isTxOrigin(origin)) return null
   if (origin.kind === 'ai') return aiName(origin, awareness)
+  if (origin.kind === 'restore') return origin.by === null ? null : clean(origin.by)
   if (origin.kind !== 'connection') return null
   const { connection } = origin
   if (connection.options.name !== undefined) return clean(connection.options.name)

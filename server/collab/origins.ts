@@ -18,7 +18,10 @@ export type LoadOrigin = { readonly kind: 'load' }
  */
 export type RemoteOrigin = { readonly kind: 'remote' }
 
-export type TxOrigin = ConnectionOrigin | AiOrigin | LoadOrigin | RemoteOrigin
+/** A version restored as a new edit (server/versions): stored and broadcast like any edit. */
+export type RestoreOrigin = { readonly kind: 'restore'; readonly versionId: string; readonly by: string | null }
+
+export type TxOrigin = ConnectionOrigin | AiOrigin | LoadOrigin | RemoteOrigin | RestoreOrigin
 
 export const LOAD_ORIGIN: LoadOrigin = Object.freeze({ kind: 'load' })
 export const REMOTE_ORIGIN: RemoteOrigin = Object.freeze({ kind: 'remote' })

@@ -3,6 +3,7 @@
  * concurrent joins share one load. A room leaves memory a short while after
  * its last connection and lease are gone, once its state is stored.
  */
+import type { VersionHistory } from '../versions/history.ts'
 import type { DocStore } from '../storage/types.ts'
 import type { Logger } from '../log.ts'
 import type { CloseCodeValue } from '../../shared/closeCodes.ts'
@@ -21,6 +22,8 @@ export interface RegistryOptions {
   unloadDelayMs: number
   /** Several instances: every room links to the others over this bus. */
   bus?: BusLink
+  /** Automatic versions: the history and the quiet period before one is taken. */
+  versions?: { history: VersionHistory; quietMs: number }
 }
 
 export class RoomRegistry {
@@ -138,6 +141,7 @@ export class RoomRegistry {
       maxDocBytes: this.opts.maxDocBytes,
       onIdle: (r) => this.scheduleUnload(r),
       ...(this.opts.bus && { bus: this.opts.bus }),
+      ...(this.opts.versions && { versions: this.opts.versions }),
       onStorageHealth: (r, failing) => {
         if (failing) this.failingRooms.add(r.docId)
         else this.failingRooms.delete(r.docId)

@@ -28,6 +28,8 @@ import { decodeMessage, parseAwarenessState, type AwarenessEntry, ProtocolError,
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncStep2FromUpdate, encodeUpdate } from '../../shared/collabWire.ts'
 import type { RoomSocket } from './socket.ts'
 import { RoomSummary } from './roomSummary.ts'
+import { RoomVersions } from './roomVersions.ts'
+import type { VersionHistory } from '../versions/history.ts'
 import { mergeMany } from './mergeUpdates.ts'
 import { SharedFrame } from './sharedFrame.ts'
 import { AwarenessBroadcast } from './awarenessBroadcast.ts'
@@ -48,6 +50,8 @@ export interface RoomOptions {
   onStorageHealth?: (room: Room, failing: boolean) => void
   /** Other instances serve this document too (several instances on PostgreSQL). */
   bus?: BusLink
+  /** Automatic versions (server/collab/roomVersions.ts); none without. */
+  versions?: { history: VersionHistory; quietMs: number }
 }
 
 /**
@@ -74,6 +78,8 @@ export class Room implements RoomBusTarget {
   private leases = 0
   /** Title, search text and last editor, stored about once a second while the document changes. */
   private readonly summary: RoomSummary
+  /** Automatic versions of this document, when the server keeps them. */
+  readonly versions: RoomVersions | null
   /** Stored size estimate: the last snapshot plus the updates since. */
   private sizeBytes = 0
   /** Stored state not yet applied to `doc` (large documents, just loaded). */
@@ -118,6 +124,9 @@ export class Room implements RoomBusTarget {
     })
     this.answers = new StoredAnswers(this.persistence)
     this.summary = new RoomSummary({ docId: opts.docId, store: opts.store, log: opts.log, doc: this.doc, fragment: this.fragment, awareness: this.awareness })
+    this.versions = opts.versions
+      ? new RoomVersions({ docId: opts.docId, history: opts.versions.history, quietMs: opts.versions.quietMs, fragment: this.fragment, awareness: this.awareness, log: opts.log })
+      : null
     this.doc.on('update', this.onDocUpdate)
     // Sent to the sender too: y-websocket clients treat 30 s without any
     // message as a dead socket, and a lone client's echoed renewals keep it
@@ -357,6 +366,7 @@ export class Room implements RoomBusTarget {
     }
     await this.persistence.flush()
     await this.summary.flush()
+    await this.versions?.flush()
     this.destroy()
   }
 
@@ -374,6 +384,7 @@ export class Room implements RoomBusTarget {
     if (this.hydrateTimer) clearTimeout(this.hydrateTimer)
     this.fullState = null
     this.summary.dispose()
+    this.versions?.dispose()
     this.persistence.dispose()
     this.answers.dispose()
     this.doc.off('update', this.onDocUpdate)
@@ -478,6 +489,7 @@ export class Room implements RoomBusTarget {
       for (const c of this.connections) if (c !== sender) c.sendShared(frame)
     })
     this.summary.changed(origin)
+    this.versions?.changed(origin)
   }
 
   private checkIdle(): void {

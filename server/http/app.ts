@@ -4,6 +4,7 @@ import { cors } from 'hono/cors'
 import type { ServerContext } from '../context.ts'
 import { ApiError, createErrorHandler, errorBody } from './errors.ts'
 import { docsRoutes } from './docsRoutes.ts'
+import { versionRoutes } from './versionRoutes.ts'
 import { healthRoutes } from './healthRoutes.ts'
 import { aiRoutes } from './aiRoutes.ts'
 import { mountStatic } from './staticRoutes.ts'
@@ -30,6 +31,7 @@ export function createApp(ctx: ServerContext): Hono {
   )
   app.route('/api/health', healthRoutes(ctx))
   app.route('/api/docs', docsRoutes(ctx))
+  app.route('/api/docs', versionRoutes(ctx))
   app.route('/api', aiRoutes(ctx))
   app.route('/api', shareRoutes(ctx))
   app.all('/api/*', () => {

@@ -1,0 +1,88 @@
+/**
+ * Version history over HTTP against a real server: name a version, read it
+ * in each format, restore it while a second person is connected (who sees
+ * the result live), undo the restore through its before-restore version,
+ * and the errors: unknown ids, bad bodies, deleting an automatic version.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RestoreResponse, VersionListResponse } from '../../shared/apiTypes.ts'
+import { appendParagraph, connectSynced, type TestClient } from '../support/clients.ts'
+import { startServer, type TestServer } from '../support/servers.ts'
+import { waitFor } from '../support/wait.ts'
+import { apiClient, type Api } from './apiClient.ts'
+
+describe('HTTP API: versions', () => {
+  let srv: TestServer
+  let api: Api
+  const clients: TestClient[] = []
+  beforeAll(async () => {
+    srv = await startServer()
+    api = apiClient(srv.url)
+  })
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await srv.close()
+  })
+
+  const versions = async (id: string) => ((await (await api(`/api/docs/${id}/versions`)).json()) as VersionListResponse).versions
+  const patch = (path: string, body: unknown) => api(path, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+  it('names a version, reads it as JSON, Markdown and HTML, and restores it live for a second person; the restore is itself restorable', async () => {
+    const { id } = (await (await api.post('/api/docs', {})).json()) as { id: string }
+    const ada = await connectSynced(srv.wsUrl, id)
+    const bo = await connectSynced(srv.wsUrl, id)
+    clients.push(ada, bo)
+    appendParagraph(ada.doc, 'Plan for March')
+    appendParagraph(ada.doc, 'Sales were flat.')
+    await waitFor(() => bo.text() === 'Plan for March\nSales were flat.', 'bo has the text')
+
+    const named = await api.post(`/api/docs/${id}/versions`, { name: 'Sent to the client' })
+    expect(named.status).toBe(201)
+    const { id: versionId } = (await named.json()) as { id: string }
+    expect(await versions(id)).toMatchObject([{ id: versionId, kind: 'named', name: 'Sent to the client', authors: ['anonymous'] }])
+
+    const json = (await (await api(`/api/docs/${id}/versions/${versionId}`)).json()) as { doc: { content: unknown[] } }
+    expect(json.doc.content).toHaveLength(2)
+    expect(await (await api(`/api/docs/${id}/versions/${versionId}?format=md`)).text()).toBe('Plan for March\n\nSales were flat.\n')
+    expect(await (await api(`/api/docs/${id}/versions/${versionId}?format=html`)).text()).toContain('<p>Sales were flat.</p>')
+
+    appendParagraph(bo.doc, 'A line Bo added later.')
+    await waitFor(() => ada.text().endsWith('A line Bo added later.'), 'ada has the new line')
+    const restored = await api.post(`/api/docs/${id}/versions/${versionId}/restore`, {})
+    expect(restored.status).toBe(200)
+    const result = (await restored.json()) as RestoreResponse
+    expect(result.restoredFrom).toBe(versionId)
+    // Both people see the version's content, live.
+    await waitFor(() => ada.text() === 'Plan for March\nSales were flat.' && bo.text() === ada.text(), 'restored for both')
+    expect((await versions(id)).find((v) => v.id === result.backupVersionId)).toMatchObject({ kind: 'before-restore' })
+
+    // Restoring the before-restore version brings back what the restore replaced.
+    expect((await api.post(`/api/docs/${id}/versions/${result.backupVersionId}/restore`, {})).status).toBe(200)
+    await waitFor(() => bo.text() === 'Plan for March\nSales were flat.\nA line Bo added later.' && ada.text() === bo.text(), 'restore undone for both')
+  })
+
+  it('renames and deletes named versions only, and answers unknown ids and bad bodies with JSON errors', async () => {
+    const { id } = (await (await api.post('/api/docs', {})).json()) as { id: string }
+    const c = await connectSynced(srv.wsUrl, id)
+    clients.push(c)
+    appendParagraph(c.doc, 'Text')
+    const { id: v } = (await (await api.post(`/api/docs/${id}/versions`, { name: 'First' })).json()) as { id: string }
+    expect(await (await patch(`/api/docs/${id}/versions/${v}`, { name: 'Renamed' })).json()).toMatchObject({ id: v, name: 'Renamed' })
+    appendParagraph(c.doc, 'More')
+    await waitFor(() => c.text() === 'Text\nMore', 'typed')
+    const restored = (await (await api.post(`/api/docs/${id}/versions/${v}/restore`, {})).json()) as RestoreResponse
+    const auto = restored.backupVersionId!
+    expect((await api(`/api/docs/${id}/versions/${auto}`, { method: 'DELETE' })).status).toBe(409)
+    expect((await patch(`/api/docs/${id}/versions/${auto}`, { name: 'x' })).status).toBe(404)
+    expect((await api(`/api/docs/${id}/versions/${v}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await versions(id)).map((x) => x.id)).toEqual([auto])
+
+    const bad = await api.post(`/api/docs/${id}/versions`, { name: '' })
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ error: { code: 'bad_request' } })
+    expect((await api(`/api/docs/${id}/versions/nope`)).status).toBe(404)
+    expect((await api.post(`/api/docs/${id}/versions/nope/restore`, {})).status).toBe(404)
+    expect((await api(`/api/docs/${id}/versions/${auto}?format=pdf`)).status).toBe(400)
+    expect((await api('/api/docs/neverCreated123/versions')).status).toBe(404)
+  })
+})
