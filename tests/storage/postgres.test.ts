@@ -142,6 +142,23 @@ describe.skipIf(skip)('postgres store', () => {
     expect(rows[0]!.n).toBe(0)
   })
 
+  it('versions added by one instance while another deletes the document: each is refused or deleted with it, none left', async () => {
+    const url = await freshUrl()
+    const [a, b] = [await open(url), await open(url)]
+    await a.create('v', 0)
+    const version = (n: number) => ({ createdAt: n, kind: 'auto' as const, name: null, authors: [], contentHash: `h${n}`, content: u(n) })
+    const adds = Array.from({ length: 20 }, (_, i) => a.addVersion('v', version(i)))
+    const deleted = b.delete('v')
+    const results = await Promise.allSettled(adds)
+    expect(await deleted).toBe(true)
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DocDeletedError)
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM versions WHERE doc_id = 'v'")
+    await admin.end()
+    expect(rows[0]!.n).toBe(0)
+  })
+
   it('open() on an unreachable database fails with one line naming the host, never the password', async () => {
     const err = await PostgresStore.open({ url: 'postgres://quill:sekrit@127.0.0.1:1/docs', connectTimeoutMs: 2000 }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(StorageUnavailableError)

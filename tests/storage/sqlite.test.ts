@@ -27,6 +27,19 @@ const sqlite: StoreFactory = {
 storageContract(sqlite)
 versionsContract(sqlite)
 
+it('a file from before version history gets its versions table on open', async () => {
+  const dir = tempDir()
+  await new SqliteStore({ dataDir: dir }).close()
+  const old = new Database(path.join(dir, 'docs.sqlite'))
+  old.exec('DROP TABLE versions')
+  old.prepare('INSERT INTO docs (id, created_at, updated_at) VALUES (?, 1, 1)').run('old')
+  old.close()
+  const store = new SqliteStore({ dataDir: dir })
+  const v = await store.addVersion('old', { createdAt: 2, kind: 'named', name: 'First', authors: ['Ada'], contentHash: 'h', content: new Uint8Array([1, 2]) })
+  expect(await store.listVersions('old')).toEqual([v])
+  await store.close()
+})
+
 describe('sqlite group commit', () => {
   const u = (n: number) => new Uint8Array([n, n + 1, n + 2])
   let dir: string
