@@ -4,12 +4,14 @@
  * editor JSON) and never reads it to list, so a long history stays cheap.
  */
 
+import type { VersionKind } from '../../shared/apiTypes.ts'
+
 /**
- * Why a version exists. Only 'named' versions are kept forever and can be
- * renamed; the others are thinned by the retention policy
- * (`server/versions/retention.ts`).
+ * Why a version exists (one list, in shared/apiTypes.ts, for the API and the
+ * stores). Only 'named' versions are kept forever and can be renamed; the
+ * others are thinned by the retention policy (`server/versions/retention.ts`).
  */
-export type VersionKind = 'auto' | 'named' | 'before-restore' | 'before-ai'
+export type { VersionKind }
 
 export const VERSION_KINDS: readonly VersionKind[] = ['auto', 'named', 'before-restore', 'before-ai']
 
