@@ -29,6 +29,8 @@ export interface CopySummary {
   /** Updates appended, and their bytes. */
   updates: number
   bytes: number
+  /** Versions (version history) added to the target. */
+  versions: number
   tombstones: number
   revokedTokens: number
   /** Revocations of tokens that have expired anyway, left behind. */
@@ -42,12 +44,12 @@ export interface CopyExtras {
 }
 
 export async function copyStore(source: DocStore, target: DocStore, extras: CopyExtras, now = Date.now()): Promise<CopySummary> {
-  const summary: CopySummary = { copied: 0, completed: 0, unchanged: 0, updates: 0, bytes: 0, tombstones: 0, revokedTokens: 0, expiredTokens: 0, conflicts: [] }
+  const summary: CopySummary = { copied: 0, completed: 0, unchanged: 0, updates: 0, bytes: 0, versions: 0, tombstones: 0, revokedTokens: 0, expiredTokens: 0, conflicts: [] }
   for (const meta of await source.list()) {
     const loaded = await source.load(meta.id)
     // Listed, then deleted by a server still running on the folder.
     if (loaded.status !== 'found') continue
-    await copyDoc(meta, loaded.doc, target, summary)
+    if (await copyDoc(meta, loaded.doc, target, summary)) await copyVersions(meta.id, source, target, summary)
   }
   for (const t of extras.tombstones) await copyTombstone(t, target, summary)
   for (const r of extras.revokedTokens) {
@@ -61,12 +63,13 @@ export async function copyStore(source: DocStore, target: DocStore, extras: Copy
   return summary
 }
 
-async function copyDoc(meta: DocMeta, doc: StoredDoc, target: DocStore, summary: CopySummary): Promise<void> {
+/** Copies one document's content and summary; false when the target keeps it deleted. */
+async function copyDoc(meta: DocMeta, doc: StoredDoc, target: DocStore, summary: CopySummary): Promise<boolean> {
   const parts = doc.snapshot ? [doc.snapshot, ...doc.updates] : doc.updates
   const existing = await target.load(meta.id)
   if (existing.status === 'deleted') {
     summary.conflicts.push(`${meta.id}: deleted in the target, kept deleted (the source's copy was not copied)`)
-    return
+    return false
   }
   if (existing.status === 'missing') {
     await target.create(meta.id, meta.createdAt)
@@ -74,18 +77,36 @@ async function copyDoc(meta: DocMeta, doc: StoredDoc, target: DocStore, summary:
     await append(target, meta.id, parts, meta.updatedAt, summary)
     await target.setSummary(meta.id, summaryOf(parts, meta))
     summary.copied++
-    return
+    return true
   }
   const missing = lacking(parts, existing.doc)
   if (!missing) {
     summary.unchanged++
-    return
+    return true
   }
   const targetMeta = await target.meta(meta.id)
   await append(target, meta.id, [missing], Math.max(meta.updatedAt, targetMeta?.updatedAt ?? 0), summary)
   const merged = existing.doc.snapshot ? [existing.doc.snapshot, ...existing.doc.updates, missing] : [...existing.doc.updates, missing]
   await target.setSummary(meta.id, summaryOf(merged, { ...meta, editedBy: meta.editedBy ?? targetMeta?.editedBy ?? null }))
   summary.completed++
+  return true
+}
+
+/**
+ * The document's versions the target lacks (same time, kind and content),
+ * with their times, names and authors; a second run adds none.
+ */
+async function copyVersions(docId: string, source: DocStore, target: DocStore, summary: CopySummary): Promise<void> {
+  const key = (v: { createdAt: number; kind: string; contentHash: string }) => `${v.createdAt}:${v.kind}:${v.contentHash}`
+  const have = new Set((await target.listVersions(docId)).map(key))
+  // Oldest first, so versions of equal time keep their order.
+  for (const meta of (await source.listVersions(docId)).reverse()) {
+    if (have.has(key(meta))) continue
+    const version = await source.getVersion(docId, meta.id)
+    if (!version) continue
+    await target.addVersion(docId, { createdAt: version.createdAt, kind: version.kind, name: version.name, authors: version.authors, contentHash: version.contentHash, content: version.content })
+    summary.versions++
+  }
 }
 
 /** The summary rooms store (title, search text, last editor), computed from the stored content. */

@@ -48,6 +48,7 @@ function report(s: CopySummary, from: string, to: string): string {
   const lines = [
     `Copied ${from} into PostgreSQL at ${to}:`,
     `  ${s.copied} documents copied, ${s.completed} completed, ${s.unchanged} already there (${s.updates} updates, ${mb} MiB)`,
+    `  ${s.versions} versions (version history)`,
     `  ${s.tombstones} tombstones of deleted documents`,
     `  ${s.revokedTokens} revoked tokens (${s.expiredTokens} expired ones left behind)`,
     ...s.conflicts.map((c) => `  conflict: ${c}`),

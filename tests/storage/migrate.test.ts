@@ -13,6 +13,7 @@ import * as Y from 'yjs'
 import type { DocListResponse } from '../../shared/apiTypes.ts'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
 import { SqliteStore, type DocMeta, type StoredDoc } from '../../server/storage/index.ts'
+import type { VersionMeta } from '../../server/storage/types.ts'
 import { appendParagraph, connectSynced, fragmentText, type TestClient } from '../support/clients.ts'
 import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
 import { startServer, tempDir } from '../support/servers.ts'
@@ -52,7 +53,9 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
   let databaseUrl: string
   const dataDir = tempDir('quill-migrate-')
   /** What the SQLite server served: text and list entry per document. */
-  const before = new Map<string, { text: string; meta: DocMeta }>()
+  const before = new Map<string, { text: string; meta: DocMeta; versions: unknown[] }>()
+  /** A version as the target must hold it: everything but its new id. */
+  const versionShape = ({ id: _id, ...rest }: VersionMeta) => rest
 
   beforeAll(async () => {
     pg = await startPostgres({ fsync: false })
@@ -92,7 +95,7 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
     await store.revokeToken('revoked-jti', Date.now() + HOUR)
     for (const meta of await store.list()) {
       const loaded = await store.load(meta.id)
-      if (loaded.status === 'found') before.set(meta.id, { text: textOf(loaded.doc), meta })
+      if (loaded.status === 'found') before.set(meta.id, { text: textOf(loaded.doc), meta, versions: (await store.listVersions(meta.id)).map(versionShape) })
     }
     await store.close()
     expect([...before.keys()].sort()).toEqual(['ideas', 'notes', empty].sort())
@@ -107,6 +110,9 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
     expect(first.out).not.toContain(PASSWORD)
     expect(first.code, first.out).toBe(0)
     expect(first.out).toContain('3 documents copied')
+    // Closing the rooms took a version of each changed document; they come along.
+    expect(before.get('notes')!.versions.length).toBeGreaterThan(0)
+    expect(first.out).toContain(`${[...before.values()].reduce((n, b) => n + b.versions.length, 0)} versions`)
     expect(first.out).toContain('1 tombstones')
     expect(first.out).toContain('1 revoked tokens')
 
@@ -122,6 +128,7 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
         c.destroy()
       }
       expect(before.get('notes')!.text).toContain('notes line 22')
+      for (const [id, b] of before) expect((await store.listVersions(id)).map(versionShape), `${id} versions`).toEqual(b.versions)
       // Found by a word of their text, not only their title, with who edited them last.
       const hits = await store.search('line', { limit: 10 })
       expect(hits.map((h) => h.meta.id).sort()).toEqual(['ideas', 'notes'])
@@ -140,6 +147,7 @@ describe.skipIf(skip)('migrating a SQLite data folder into PostgreSQL', () => {
     const again = await migrate('--data', dataDir, '--database', databaseUrl, '--force')
     expect(again.code, again.out).toBe(0)
     expect(again.out).toContain('0 documents copied, 0 completed, 3 already there (0 updates')
+    expect(again.out).toContain('0 versions')
     expect(again.out).toContain('0 tombstones')
 
     // Someone kept editing on SQLite after the copy: --force brings over just that.
