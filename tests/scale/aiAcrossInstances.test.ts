@@ -169,7 +169,9 @@ for (const kind of backbones) {
     it('a job whose instance was taken for dead (a stall, a partition) is stopped there: one ending, the model aborted', async () => {
       const [a, b] = servers as [TestServer, TestServer, TestServer]
       const { docId, body } = await prepare()
-      upstream.script({ tokens: tokenize('One two three four five six.'), delayMs: 5, pauseAfter: 2 })
+      // Slow tokens after the pause: A must meet the refused append while the
+      // model is still sending (it lost that race once on a loaded machine at 5 ms).
+      upstream.script({ tokens: tokenize('One two three four five six.'), delayMs: 100, pauseAfter: 2 })
       const before = upstream.requests.length
       const owner = await startJob(a.url, docId, body)
       const jobId = await waitFor(() => owner.jobId(), 'job id')
