@@ -125,7 +125,7 @@ export class Room implements RoomBusTarget {
     this.answers = new StoredAnswers(this.persistence)
     this.summary = new RoomSummary({ docId: opts.docId, store: opts.store, log: opts.log, doc: this.doc, fragment: this.fragment, awareness: this.awareness })
     this.versions = opts.versions
-      ? new RoomVersions({ docId: opts.docId, history: opts.versions.history, quietMs: opts.versions.quietMs, fragment: this.fragment, awareness: this.awareness, log: opts.log })
+      ? new RoomVersions({ docId: opts.docId, history: opts.versions.history, quietMs: opts.versions.quietMs, fragment: this.fragment, log: opts.log })
       : null
     this.doc.on('update', this.onDocUpdate)
     // Sent to the sender too: y-websocket clients treat 30 s without any
@@ -488,8 +488,8 @@ export class Room implements RoomBusTarget {
       const frame = new SharedFrame(encodeUpdate(update))
       for (const c of this.connections) if (c !== sender) c.sendShared(frame)
     })
-    this.summary.changed(origin)
-    this.versions?.changed(origin)
+    const editor = this.summary.changed(origin)
+    this.versions?.changed(editor)
   }
 
   private checkIdle(): void {

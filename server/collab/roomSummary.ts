@@ -66,14 +66,22 @@ export class RoomSummary {
 
   constructor(private readonly opts: RoomSummaryOptions) {}
 
-  /** A change was applied (not one loaded from storage or stored by another instance). */
-  changed(origin: unknown): void {
+  /**
+   * A change was applied (not one loaded from storage or stored by another
+   * instance). Returns the name it is credited to, for the room's other
+   * bookkeeping (versions), so the lookup happens once per change.
+   */
+  changed(origin: unknown): string | null {
     if (origin !== this.lastOrigin || this.lastName === null) {
       this.lastOrigin = origin
       this.lastName = editorName(origin, this.opts.awareness)
     }
     if (this.lastName) this.editor = this.lastName
-    if (this.timer) return
+    if (!this.timer) this.arm()
+    return this.lastName
+  }
+
+  private arm(): void {
     this.timer = setTimeout(() => {
       this.timer = null
       void this.save()

@@ -9,17 +9,14 @@
  * logged and retried at the next occasion, never surfaced to editors.
  */
 import type * as Y from 'yjs'
-import type * as awarenessProtocol from 'y-protocols/awareness'
 import type { Logger } from '../log.ts'
 import type { VersionKind } from '../storage/types.ts'
 import type { VersionHistory } from '../versions/history.ts'
-import { editorName } from './editorName.ts'
 
 export interface RoomVersionsOptions {
   docId: string
   history: VersionHistory
   fragment: Y.XmlFragment
-  awareness: awarenessProtocol.Awareness
   quietMs: number
   log: Logger
 }
@@ -30,19 +27,30 @@ export class RoomVersions {
   private dirty = false
   private queue: Promise<void> = Promise.resolve()
   private disposed = false
+  private lastChange = 0
 
   constructor(private readonly opts: RoomVersionsOptions) {}
 
-  /** A change was applied to the document (not a load, not another instance's). */
-  changed(origin: unknown): void {
-    const name = editorName(origin, this.opts.awareness)
+  /**
+   * A change was applied to the document (not a load, not another
+   * instance's), credited to `name` (RoomSummary resolves it once per change).
+   * Per keystroke this only notes the time: the one timer, when it fires,
+   * waits on if the document was not quiet for long enough.
+   */
+  changed(name: string | null): void {
     if (name) this.authors.add(name)
     this.dirty = true
-    if (this.timer) clearTimeout(this.timer)
+    this.lastChange = performance.now()
+    if (!this.timer) this.arm(this.opts.quietMs)
+  }
+
+  private arm(delayMs: number): void {
     this.timer = setTimeout(() => {
       this.timer = null
-      void this.take('auto')
-    }, this.opts.quietMs)
+      const quietFor = performance.now() - this.lastChange
+      if (quietFor < this.opts.quietMs) this.arm(this.opts.quietMs - quietFor)
+      else void this.take('auto')
+    }, delayMs)
     this.timer.unref?.()
   }
 

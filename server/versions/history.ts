@@ -55,10 +55,8 @@ export class VersionHistory {
     const content = captureContent(fragment)
     const hash = contentHash(content)
     const { store } = this.opts
-    if (kind !== 'named') {
-      const [newest] = await store.listVersions(docId)
-      if (newest?.contentHash === hash) return null
-    }
+    const versions = await store.listVersions(docId)
+    if (kind !== 'named' && versions[0]?.contentHash === hash) return null
     const meta = await store.addVersion(docId, {
       createdAt: this.now(),
       kind,
@@ -67,7 +65,7 @@ export class VersionHistory {
       contentHash: hash,
       content: encodeVersion(content),
     })
-    await this.thin(docId)
+    await this.thinAmong(docId, [meta, ...versions])
     return meta
   }
 
@@ -95,9 +93,8 @@ export class VersionHistory {
     return { restoredFrom: versionId, backupVersionId: backup?.id ?? null, stats }
   }
 
-  /** Deletes the versions the retention policy no longer keeps. */
-  async thin(docId: string): Promise<number> {
-    const versions = await this.opts.store.listVersions(docId)
+  /** Deletes those of `versions` (all of the document's) the retention policy no longer keeps. */
+  private async thinAmong(docId: string, versions: readonly VersionMeta[]): Promise<number> {
     const ids = versionsToThin(versions, this.now(), this.opts.policy)
     return ids.length === 0 ? 0 : this.opts.store.deleteVersions(docId, ids)
   }
