@@ -101,12 +101,21 @@ class AiCaretFollower {
     })
   }
 
-  private readonly onInput = () => {
+  private readonly onInput = (event: Event) => {
     this.inputAt = performance.now()
+    // A wheel or a swipe is a scroll already, before its first scroll event:
+    // pause now, or an update landing in between scrolls the page back
+    // under the person's hand and then looks "near" when they stop.
+    if (event.type === 'wheel' || event.type === 'touchmove') this.personScrolls()
   }
 
   private readonly onScroll = () => {
     if (performance.now() - this.inputAt > INPUT_SCROLL_MS) return
+    this.personScrolls()
+  }
+
+  /** Pause following until the person's scroll settles, then follow again only if the AI's text is near. */
+  private personScrolls(): void {
     if (this.settling !== null) clearTimeout(this.settling)
     this.settling = setTimeout(() => {
       this.settling = null
