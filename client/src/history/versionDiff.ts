@@ -1,0 +1,224 @@
+/**
+ * What changed between a version and the current document, as a tree the
+ * History panel renders (issue 12). Pure: no DOM, so the benchmark runs it
+ * on the server's 100k-edit document as the browser would.
+ *
+ * The comparison reads chronologically: the version is the old side, the
+ * current document the new one. "added" is text written since the version,
+ * "removed" text the version had and the document no longer has. Restoring
+ * the version takes back the added and brings back the removed.
+ *
+ * Blocks are matched the way restore matches them (server/versions/restore.ts)
+ * but by content, since a version's JSON carries no Yjs ids: equal blocks
+ * line up by a longest-common-subsequence diff; in a run that differs, blocks
+ * of the same type pair up as "changed" and are compared inside (words for
+ * paragraphs and headings, child blocks for lists, quotes and tables), and
+ * the rest are whole blocks added or removed.
+ */
+import { diffArrays } from 'diff'
+
+/** ProseMirror's JSON for a node, as the editor's getJSON() and the version API give it. */
+export interface DocJson {
+  type: string
+  attrs?: Record<string, unknown>
+  content?: DocJson[]
+  text?: string
+  marks?: MarkJson[]
+}
+
+export interface MarkJson {
+  type: string
+  attrs?: Record<string, unknown>
+}
+
+export type Change = 'same' | 'added' | 'removed' | 'changed'
+
+export interface BlockDiff {
+  change: Change
+  /** The node as it is now; for a removed block, as the version had it. */
+  node: DocJson
+  /** For a changed block: the version's node. */
+  old?: DocJson
+  /** For a changed block with inline content: its words. */
+  inline?: InlinePiece[]
+  /** For a changed container: its child blocks. */
+  children?: BlockDiff[]
+}
+
+export interface InlinePiece {
+  change: 'same' | 'added' | 'removed'
+  /** A run of text with its marks, or an inline node without text (a hard break). */
+  text?: string
+  marks?: MarkJson[]
+  node?: DocJson
+}
+
+export interface DiffStats {
+  added: number
+  removed: number
+  changed: number
+}
+
+export interface VersionDiff {
+  blocks: BlockDiff[]
+  stats: DiffStats
+}
+
+/** Types whose content is text, matched word by word. */
+const TEXTBLOCKS = new Set(['paragraph', 'heading', 'codeBlock'])
+
+export function diffDocs(version: DocJson, current: DocJson): VersionDiff {
+  const stats: DiffStats = { added: 0, removed: 0, changed: 0 }
+  const blocks = diffBlocks(version.content ?? [], current.content ?? [], stats)
+  return { blocks, stats }
+}
+
+export function hasChanges(diff: VersionDiff): boolean {
+  return diff.stats.added + diff.stats.removed + diff.stats.changed > 0
+}
+
+function diffBlocks(oldBlocks: DocJson[], newBlocks: DocJson[], stats: DiffStats): BlockDiff[] {
+  const oldKeys = oldBlocks.map(keyOf)
+  const newKeys = newBlocks.map(keyOf)
+  const out: BlockDiff[] = []
+  let o = 0
+  let n = 0
+  let removed: DocJson[] = []
+  let added: DocJson[] = []
+  const flush = () => {
+    if (removed.length || added.length) out.push(...pairUp(removed, added, stats))
+    removed = []
+    added = []
+  }
+  for (const part of diffArrays(oldKeys, newKeys)) {
+    const count = part.value.length
+    if (part.removed) {
+      removed.push(...oldBlocks.slice(o, o + count))
+      o += count
+    } else if (part.added) {
+      added.push(...newBlocks.slice(n, n + count))
+      n += count
+    } else {
+      flush()
+      for (let i = 0; i < count; i++) out.push({ change: 'same', node: newBlocks[n + i]! })
+      o += count
+      n += count
+    }
+  }
+  flush()
+  return out
+}
+
+/**
+ * One run of differing blocks: the version's `removed` stood where the
+ * document now has `added`. Same-type blocks pair up in order as edits of
+ * each other; the others are whole blocks gone or new.
+ */
+function pairUp(removed: DocJson[], added: DocJson[], stats: DiffStats): BlockDiff[] {
+  const out: BlockDiff[] = []
+  let r = 0
+  let a = 0
+  for (const part of diffArrays(
+    removed.map((b) => b.type),
+    added.map((b) => b.type),
+  )) {
+    const count = part.value.length
+    for (let i = 0; i < count; i++) {
+      if (part.removed) {
+        stats.removed++
+        out.push({ change: 'removed', node: removed[r++]! })
+      } else if (part.added) {
+        stats.added++
+        out.push({ change: 'added', node: added[a++]! })
+      } else {
+        out.push(changedBlock(removed[r++]!, added[a++]!, stats))
+      }
+    }
+  }
+  return out
+}
+
+function changedBlock(old: DocJson, now: DocJson, stats: DiffStats): BlockDiff {
+  if (isTextblock(old) || isTextblock(now)) {
+    stats.changed++
+    return { change: 'changed', node: now, old, inline: diffInline(old.content ?? [], now.content ?? []) }
+  }
+  if (old.content || now.content) {
+    const children = diffBlocks(old.content ?? [], now.content ?? [], stats)
+    // A list item ticked, a table's header row: the container's own attributes changed.
+    if (keyOf({ ...old, content: [] }) !== keyOf({ ...now, content: [] })) stats.changed++
+    return { change: 'changed', node: now, old, children }
+  }
+  stats.changed++
+  return { change: 'changed', node: now, old }
+}
+
+function isTextblock(node: DocJson): boolean {
+  return TEXTBLOCKS.has(node.type) || (node.content?.some((child) => child.type === 'text') ?? false)
+}
+
+interface Token {
+  key: string
+  text?: string
+  marks?: MarkJson[]
+  node?: DocJson
+}
+
+/** Words, runs of spaces and single other characters: what a reader sees as changed. */
+const WORDS = /[\p{L}\p{N}_'’]+|\s+|[^\p{L}\p{N}_'’\s]/gu
+
+function tokens(content: DocJson[]): Token[] {
+  const out: Token[] = []
+  for (const child of content) {
+    if (child.type !== 'text' || child.text === undefined) {
+      out.push({ key: `node:${keyOf(child)}`, node: child })
+      continue
+    }
+    const marksKey = child.marks?.length ? JSON.stringify(child.marks) : ''
+    for (const word of child.text.match(WORDS) ?? []) out.push({ key: `${marksKey}\u0000${word}`, text: word, marks: child.marks })
+  }
+  return out
+}
+
+function diffInline(oldContent: DocJson[], newContent: DocJson[]): InlinePiece[] {
+  const oldTokens = tokens(oldContent)
+  const newTokens = tokens(newContent)
+  const out: InlinePiece[] = []
+  let o = 0
+  let n = 0
+  for (const part of diffArrays(
+    oldTokens.map((t) => t.key),
+    newTokens.map((t) => t.key),
+  )) {
+    const count = part.value.length
+    const change = part.added ? 'added' : part.removed ? 'removed' : 'same'
+    const source = part.removed ? oldTokens.slice(o, o + count) : newTokens.slice(n, n + count)
+    if (part.removed) o += count
+    else if (part.added) n += count
+    else {
+      o += count
+      n += count
+    }
+    for (const token of source) push(out, change, token)
+  }
+  return out
+}
+
+/** Appends a token, joining it to the previous piece when change and marks agree. */
+function push(out: InlinePiece[], change: InlinePiece['change'], token: Token): void {
+  if (token.node) {
+    out.push({ change, node: token.node })
+    return
+  }
+  const last = out[out.length - 1]
+  if (last && last.text !== undefined && last.change === change && last.marks === token.marks) {
+    last.text += token.text!
+    return
+  }
+  out.push({ change, text: token.text, marks: token.marks })
+}
+
+/** The node's identity for matching: its whole JSON. */
+function keyOf(node: DocJson): string {
+  return JSON.stringify(node)
+}

@@ -1,0 +1,122 @@
+/**
+ * The History panel's comparison (client/src/history/versionDiff.ts). The
+ * tree must hold both documents whole: reading its old side gives the
+ * version back, its new side the current document, for random pairs of
+ * documents; and what it marks is what a reader would call the change.
+ */
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { diffDocs, hasChanges, type BlockDiff, type DocJson, type InlinePiece } from '../../client/src/history/versionDiff.ts'
+
+const p = (...content: DocJson[]): DocJson => ({ type: 'paragraph', ...(content.length ? { content } : {}) })
+const t = (text: string, ...marks: string[]): DocJson => ({ type: 'text', text, ...(marks.length ? { marks: marks.map((type) => ({ type })) } : {}) })
+const h = (level: number, text: string): DocJson => ({ type: 'heading', attrs: { level }, content: [t(text)] })
+const ul = (...items: string[]): DocJson => ({ type: 'bulletList', content: items.map((text) => ({ type: 'listItem', content: [p(t(text))] })) })
+const doc = (...content: DocJson[]): DocJson => ({ type: 'doc', content })
+
+/** One side of the comparison, rebuilt from the tree. */
+function side(blocks: BlockDiff[], which: 'old' | 'new'): DocJson[] {
+  const out: DocJson[] = []
+  for (const block of blocks) {
+    if (block.change === (which === 'old' ? 'added' : 'removed')) continue
+    if (block.change !== 'changed') {
+      out.push(block.node)
+      continue
+    }
+    const base = which === 'old' ? block.old! : block.node
+    if (block.inline) out.push({ ...base, content: piecesOf(block.inline, which) })
+    else if (block.children) out.push({ ...base, content: side(block.children, which) })
+    else out.push(base)
+  }
+  return out
+}
+
+function piecesOf(pieces: InlinePiece[], which: 'old' | 'new'): DocJson[] {
+  return pieces
+    .filter((piece) => piece.change !== (which === 'old' ? 'added' : 'removed'))
+    .map((piece) => piece.node ?? { type: 'text', text: piece.text!, ...(piece.marks ? { marks: piece.marks } : {}) })
+}
+
+/** Adjacent text with the same marks is one run, however it was split; empty content is no content. */
+function normalize(nodes: DocJson[]): DocJson[] {
+  const out: DocJson[] = []
+  for (const node of nodes) {
+    const last = out[out.length - 1]
+    if (node.type === 'text' && last?.type === 'text' && JSON.stringify(last.marks ?? null) === JSON.stringify(node.marks ?? null)) {
+      out[out.length - 1] = { ...last, text: last.text! + node.text! }
+      continue
+    }
+    const { content, ...rest } = node
+    const inner = content ? normalize(content) : []
+    out.push(inner.length ? { ...rest, content: inner } : { ...rest })
+  }
+  return out
+}
+
+describe('version diff', () => {
+  test('the same document has no changes', () => {
+    const d = doc(h(1, 'Plan'), p(t('Alpha '), t('beta', 'bold')), ul('one', 'two'))
+    const diff = diffDocs(d, structuredClone(d))
+    expect(hasChanges(diff)).toBe(false)
+    expect(diff.blocks.every((b) => b.change === 'same')).toBe(true)
+  })
+
+  test('a word typed since the version is added, a word deleted is removed, in the same paragraph', () => {
+    const diff = diffDocs(doc(p(t('The quick brown fox'))), doc(p(t('The quick red fox jumps'))))
+    expect(diff.stats).toEqual({ added: 0, removed: 0, changed: 1 })
+    const pieces = diff.blocks[0]!.inline!.map((piece) => [piece.change, piece.text])
+    expect(pieces).toEqual([
+      ['same', 'The quick '],
+      ['removed', 'brown'],
+      ['added', 'red'],
+      ['same', ' fox'],
+      ['added', ' jumps'],
+    ])
+  })
+
+  test('paragraphs added and removed around unchanged ones, and a list item edited inside its list', () => {
+    const diff = diffDocs(doc(p(t('Keep')), p(t('Gone')), ul('one', 'two')), doc(p(t('Keep')), ul('one', 'two!'), h(2, 'New')))
+    expect(diff.blocks.map((b) => b.change)).toEqual(['same', 'removed', 'changed', 'added'])
+    const list = diff.blocks[2]!
+    expect(list.children!.map((b) => b.change)).toEqual(['same', 'changed'])
+    expect(diff.stats).toEqual({ added: 1, removed: 1, changed: 1 })
+  })
+
+  test('a formatting change shows the word removed and added', () => {
+    const diff = diffDocs(doc(p(t('make this bold'))), doc(p(t('make this '), t('bold', 'bold'))))
+    const pieces = diff.blocks[0]!.inline!
+    expect(pieces.filter((piece) => piece.change !== 'same').map((piece) => [piece.change, piece.text, piece.marks?.[0]?.type])).toEqual([
+      ['removed', 'bold', undefined],
+      ['added', 'bold', 'bold'],
+    ])
+  })
+
+  test('a ticked task is a changed block', () => {
+    const task = (checked: boolean): DocJson => ({ type: 'taskList', content: [{ type: 'taskItem', attrs: { checked }, content: [p(t('Ship it'))] }] })
+    const diff = diffDocs(doc(task(false)), doc(task(true)))
+    expect(diff.stats.changed).toBe(1)
+    expect(diff.blocks[0]!.children![0]!.change).toBe('changed')
+  })
+
+  const word = fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'é', '—', '  ', '.', 'Zoë')
+  const text = fc.record({ words: fc.array(word, { minLength: 1, maxLength: 5 }), bold: fc.boolean() }).map(({ words, bold }) => t(words.join(' '), ...(bold ? ['bold'] : [])))
+  const paragraph = fc.array(text, { maxLength: 3 }).map((content) => p(...content))
+  const block: fc.Arbitrary<DocJson> = fc.oneof(
+    paragraph,
+    fc.tuple(fc.integer({ min: 1, max: 3 }), fc.array(word, { minLength: 1, maxLength: 3 })).map(([level, words]) => h(level, words.join(' '))),
+    fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }).map((items) => ul(...items.map((w) => w.join(' ')))),
+  )
+  const document = fc.array(block, { maxLength: 8 }).map((blocks) => doc(...blocks))
+
+  test('both documents can be read back whole from the comparison, for random pairs', () => {
+    fc.assert(
+      fc.property(document, document, (version, current) => {
+        const diff = diffDocs(version, current)
+        expect(normalize(side(diff.blocks, 'old'))).toEqual(normalize(version.content!))
+        expect(normalize(side(diff.blocks, 'new'))).toEqual(normalize(current.content!))
+        expect(hasChanges(diff)).toBe(JSON.stringify(normalize(version.content!)) !== JSON.stringify(normalize(current.content!)))
+      }),
+      { numRuns: 400, seed: 12 },
+    )
+  })
+})
