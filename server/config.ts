@@ -6,6 +6,7 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
+import { defaultClientDir } from './clientDir.ts'
 import { postgresUrlProblem } from './storage/postgresUrl.ts'
 
 export const SQLITE_SYNC_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const
@@ -158,7 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
-    staticDir: path.resolve(e.STATIC_DIR ?? 'dist/client'),
+    staticDir: e.STATIC_DIR ? path.resolve(e.STATIC_DIR) : defaultClientDir(),
     authSecret: e.AUTH_SECRET ?? null,
     allowedOrigins: parseOrigins(e.ALLOWED_ORIGINS),
     publicUrl: e.PUBLIC_URL ?? null,

@@ -227,7 +227,9 @@ describe('with AUTH_SECRET set', () => {
 
     it('npm run share prints a link whose token verifies with the right document, role and expiry', async () => {
       const script = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.share
-      expect(script).toBe('tsx server/cli/share.ts')
+      // npm runs the compiled CLI; this runs its source, so it needs no build
+      // (tests/ops/productionBuild.test.ts runs the compiled one).
+      expect(script).toBe('node dist/server/cli/share.js')
       const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli/share.ts', 'cli-doc', '--role', 'editor', '--expires', '7d'], {
         cwd: ROOT,
         env: { ...process.env, AUTH_SECRET: SECRET, PUBLIC_URL: 'https://docs.example.com' },
