@@ -6,11 +6,14 @@ import type { RoomRegistry } from './collab/registry.ts'
 import type { AiJobs } from './ai/jobs.ts'
 import type { AccessControl } from './auth/access.ts'
 import type { Bus } from './bus/types.ts'
+import type { Metrics } from './metrics/index.ts'
 
 /** What the HTTP routes of one server share. Built once in `createServer`. */
 export interface ServerContext {
   config: ServerConfig
   log: Logger
+  /** This server's metrics registry (GET /metrics). */
+  metrics: Metrics
   store: DocStore
   /** Version history of every document (server/versions). */
   versions: VersionHistory

@@ -7,6 +7,7 @@
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts'
 import { createLogger } from './log.ts'
 import { createServer } from './server.ts'
+import { Metrics } from './metrics/index.ts'
 import { describeDatabase } from './storage/postgresUrl.ts'
 import { openStore, StorageUnavailableError } from './storage/index.ts'
 import { connectRedisBus, redactUrl, type Bus } from './bus/index.ts'
@@ -25,9 +26,11 @@ async function main(): Promise<void> {
     throw err
   }
   const log = createLogger(config.logLevel)
+  // Made here because the store (opened before the server) reports to it.
+  const metrics = new Metrics()
   let store
   try {
-    store = await openStore(config, log)
+    store = await openStore(config, log, metrics.onCommit)
   } catch (err) {
     if (err instanceof StorageUnavailableError) {
       process.stderr.write(`${err.message}\n`)
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
       process.exit(1)
     }
   }
-  const server = createServer(config, { log, store, ...(bus && { bus }), ...(aiEvents && { aiEvents }), ...(aiAdmission && { aiAdmission }) })
+  const server = createServer(config, { log, store, metrics, ...(bus && { bus }), ...(aiEvents && { aiEvents }), ...(aiAdmission && { aiAdmission }) })
   const { url } = await server.listen()
   log.info(`listening on ${url} (data in ${dataPlace(config)}${config.redisUrl ? `; bus: Redis at ${redactUrl(config.redisUrl)}` : ''})`)
   log.info(config.ai.provider ? `AI: model ${config.ai.provider.model}${config.ai.provider.baseURL ? ` at ${config.ai.provider.baseURL}` : ''}` : 'AI: not configured (set AI_MODEL and OPENAI_API_KEY to enable)')

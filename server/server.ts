@@ -28,6 +28,7 @@ import { RemoteConnections } from './collab/remoteConnections.ts'
 import { Peers } from './collab/peers.ts'
 import type { AiEventStore } from './ai/events/index.ts'
 import type { AiAdmission } from './ai/admission/index.ts'
+import { Metrics } from './metrics/index.ts'
 
 export interface CollabServer {
   readonly app: Hono
@@ -45,6 +46,11 @@ export interface CollabServer {
 
 export interface CreateServerOptions {
   log?: Logger
+  /**
+   * This server's metrics (GET /metrics); a new registry by default. Pass
+   * one when the store is opened first, so its group commits are counted.
+   */
+  metrics?: Metrics
   /** Use this store instead of the one the config names (tests). */
   store?: DocStore
   /**
@@ -70,7 +76,8 @@ export interface CreateServerOptions {
 
 export function createServer(config: ServerConfig, options: CreateServerOptions = {}): CollabServer {
   const log = options.log ?? createLogger(config.logLevel)
-  const store = options.store ?? createStore(config, log)
+  const metrics = options.metrics ?? new Metrics()
+  const store = options.store ?? createStore(config, log, metrics.onCommit)
   const bus = options.bus ?? null
   const peers = bus ? new Peers() : null
   const versions = new VersionHistory({ store, schema: documentSchema(), policy: config.versions })
@@ -82,7 +89,8 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     maxBufferedBytes: config.maxBufferedBytes,
     maxDocBytes: config.maxDocBytes,
     unloadDelayMs: config.roomUnloadDelayMs,
-    ...(bus && peers && { bus: { bus, peers } }),
+    metrics,
+    ...(bus && peers && { bus: { bus, peers, metrics } }),
   })
   const timings: ClusterTimings = { ...CLUSTER_DEFAULTS, ...options.clusterTimings }
   const cluster = bus && peers ? new Cluster({ bus, peers, registry, store, log, timings }) : null
@@ -93,6 +101,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     log,
     model: config.ai.provider ? createModelClient(config.ai.provider) : null,
     notConfiguredMessage: AI_NOT_CONFIGURED_MESSAGE,
+    metrics,
     ...(options.aiAdmission && { admission: options.aiAdmission }),
     ...(bus && options.aiEvents && { shared: { store: options.aiEvents, bus, ...aiPeerTimings(options.clusterTimings) } }),
   })
@@ -100,6 +109,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
   const context: ServerContext = {
     config,
     log,
+    metrics,
     store,
     versions,
     bus,
@@ -124,9 +134,23 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     maxConnectionsPerDoc: config.maxConnectionsPerDoc,
     clientIp: clientIpOf(config.trustProxy),
     authorize: upgradeAuthorizer(access),
+    metrics,
     ...(remote && { remoteConnections: (docId: string) => remote.count(docId), onDocCountChange: () => rules?.countsChanged() }),
   })
   const rules = bus && remote ? new ClusterRules({ bus, store, registry, edge, remote, log, timings, onDeleted: (docId) => ai.cancelDocument(docId) }) : null
+  metrics.observe({
+    rooms: () => ({ loaded: registry.size, loading: registry.loadingCount, storageFailing: registry.storageFailingCount }),
+    connections: () => {
+      const joined = registry.connectionCount
+      return { joined, pending: Math.max(0, edge.socketCount - joined) }
+    },
+    ...(bus && {
+      bus: () => {
+        const { published, delivered, dropped, malformed } = bus.stats()
+        return { up: bus.status() === 'up', published, delivered, dropped, malformed }
+      },
+    }),
+  })
   let http: Server | null = null
   let closing: Promise<void> | null = null
 

@@ -39,6 +39,7 @@ import { AiPresence } from './presence.ts'
 import { AiFailure, type ChatMessage, type ModelClient } from './provider.ts'
 import { StreamWriter, type WriteTarget } from './writer/index.ts'
 import type { Schema } from '@tiptap/pm/model'
+import type { Metrics } from '../metrics/index.ts'
 
 export interface AiJobOptions {
   id: string
@@ -56,6 +57,8 @@ export interface AiJobOptions {
   /** Abort when the model is silent this long. */
   idleTimeoutMs: number
   flushIntervalMs: number
+  /** Tokens, time to first token, final status and error codes go here. */
+  metrics?: Metrics
 }
 
 const AI_COLOR = '#7c3aed'
@@ -211,9 +214,17 @@ export class AiJob {
         maxTokens: this.opts.maxOutputTokens,
         temperature: this.opts.temperature,
       })
+      const metrics = this.opts.metrics
+      const started = performance.now()
+      let first = true
       for await (const part of parts) {
         this.lastPartAt = Date.now()
         if (part.type === 'text') {
+          if (metrics) {
+            if (first) metrics.aiFirstTokenSeconds.observe((performance.now() - started) / 1000)
+            metrics.hot.aiTokens++
+          }
+          first = false
           this.writer.push(part.text)
           this.pendingText += part.text
           this.scheduleFlush()
@@ -236,6 +247,8 @@ export class AiJob {
     } finally {
       if (this.idleTimer) clearTimeout(this.idleTimer)
       this.idleTimer = null
+      const status = this.status
+      if (status === 'completed' || status === 'cancelled' || status === 'failed') this.opts.metrics?.aiJobsEnded[status].inc()
     }
   }
 
@@ -261,6 +274,7 @@ export class AiJob {
     // The model finished before the first write found its place gone.
     if (this.writer.anchorLost) {
       this.status = 'failed'
+      this.opts.metrics?.aiFailed('anchor_lost')
       this.events.append({ type: 'error', data: { code: 'anchor_lost', message: ANCHOR_LOST_MESSAGE } })
       return
     }
@@ -269,6 +283,7 @@ export class AiJob {
   }
 
   private async fail(code: AiErrorCode, message: string, retryAfter?: number): Promise<void> {
+    this.opts.metrics?.aiFailed(code)
     await this.endWriting()
     this.status = 'failed'
     this.events.append({ type: 'error', data: retryAfter === undefined ? { code, message } : { code, message, retryAfter } })

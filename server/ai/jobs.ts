@@ -25,6 +25,7 @@ import type { ModelClient } from './provider.ts'
 import type { WriteTarget } from './writer/index.ts'
 import { MemoryAdmission, type AdmissionLimits, type AdmissionRefusal, type AiAdmission } from './admission/index.ts'
 import { SharedJobs, type SharedJobsOptions } from './sharedJobs.ts'
+import type { Metrics } from '../metrics/index.ts'
 
 export interface AiJobsOptions {
   config: ServerConfig['ai']
@@ -37,6 +38,7 @@ export interface AiJobsOptions {
   shared?: Omit<SharedJobsOptions, 'log' | 'localJob'>
   /** Where the limits are counted: Redis for the whole cluster; this instance's memory by default. */
   admission?: AiAdmission
+  metrics?: Metrics
 }
 
 export const DRAINING_MESSAGE = 'This server is shutting down and takes no new AI jobs; try again (another server will take it).'
@@ -160,6 +162,7 @@ export class AiJobs {
       temperature: config.temperature,
       idleTimeoutMs: config.timeoutMs,
       flushIntervalMs: config.flushIntervalMs,
+      ...(this.opts.metrics && { metrics: this.opts.metrics }),
     })
     this.jobs.set(job.id, job)
     await this.shared?.mirror(job)

@@ -23,7 +23,13 @@ export interface EventFeed {
 
 const HEARTBEAT = new TextEncoder().encode(': hb\n\n')
 
-export function streamEvents(c: Context, log: EventFeed, lastId: number, heartbeatMs: number): Response {
+/** Counts open streams (a gauge it raises on open and lowers once on end). */
+export interface StreamGauge {
+  inc(): void
+  dec(): void
+}
+
+export function streamEvents(c: Context, log: EventFeed, lastId: number, heartbeatMs: number, gauge?: StreamGauge): Response {
   let stop = () => {}
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -31,7 +37,9 @@ export function streamEvents(c: Context, log: EventFeed, lastId: number, heartbe
       let unsubscribe = () => {}
       let heartbeat: NodeJS.Timeout | null = null
       let open = true
+      gauge?.inc()
       stop = () => {
+        if (open) gauge?.dec()
         open = false
         if (heartbeat) clearInterval(heartbeat)
         unsubscribe()

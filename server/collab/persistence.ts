@@ -12,6 +12,7 @@
  */
 import type { DocStore } from '../storage/types.ts'
 import type { Logger } from '../log.ts'
+import type { Metrics } from '../metrics/index.ts'
 
 export interface PersistenceOptions {
   docId: string
@@ -38,6 +39,8 @@ export interface PersistenceOptions {
   compactUpto?: () => number
   retryBaseMs?: number
   retryMaxMs?: number
+  /** Write latency and errors go here. */
+  metrics?: Metrics
 }
 
 interface Pending {
@@ -122,9 +125,12 @@ export class RoomPersistence {
     while (this.queue.length > 0) {
       // Writes that arrive meanwhile wait in the queue for the next batch.
       const batch = this.queue.slice()
+      const started = performance.now()
       try {
         this.lastSeq = await this.opts.store.appendMany(this.opts.docId, batch.map((p) => p.update), Date.now())
+        this.opts.metrics?.storageWriteSeconds.observe((performance.now() - started) / 1000)
       } catch (err) {
+        this.opts.metrics?.storageAppendErrors.inc()
         this.draining = false
         // Destroyed meanwhile (the document was deleted): nobody to retry for.
         if (this.disposed) return
@@ -195,6 +201,7 @@ export class RoomPersistence {
       await this.opts.store.compact(this.opts.docId, this.opts.snapshot(), upto)
       this.sinceCompaction -= counted
     } catch (err) {
+      this.opts.metrics?.storageCompactErrors.inc()
       this.opts.log.warn(`compaction failed for ${this.opts.docId}; the update log is kept`, (err as Error).message)
     }
   }

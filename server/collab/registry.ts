@@ -11,6 +11,7 @@ import { Room } from './room.ts'
 import type { Connection } from './connection.ts'
 import type { RoomSocket } from './socket.ts'
 import type { BusLink } from './roomBus.ts'
+import type { Metrics } from '../metrics/index.ts'
 
 export interface RegistryOptions {
   store: DocStore
@@ -24,6 +25,7 @@ export interface RegistryOptions {
   bus?: BusLink
   /** Automatic versions: the history and the quiet period before one is taken. */
   versions?: { history: VersionHistory; quietMs: number }
+  metrics?: Metrics
 }
 
 export class RoomRegistry {
@@ -88,6 +90,16 @@ export class RoomRegistry {
     return n
   }
 
+  /** Rooms being read from the store now. */
+  get loadingCount(): number {
+    return this.loading.size
+  }
+
+  /** Rooms whose writes are failing (kept in memory, refusing edits). */
+  get storageFailingCount(): number {
+    return this.failingRooms.size
+  }
+
   get storageFailing(): boolean {
     return this.failingRooms.size > 0
   }
@@ -142,6 +154,7 @@ export class RoomRegistry {
       onIdle: (r) => this.scheduleUnload(r),
       ...(this.opts.bus && { bus: this.opts.bus }),
       ...(this.opts.versions && { versions: this.opts.versions }),
+      ...(this.opts.metrics && { metrics: this.opts.metrics }),
       onStorageHealth: (r, failing) => {
         if (failing) this.failingRooms.add(r.docId)
         else this.failingRooms.delete(r.docId)

@@ -36,6 +36,7 @@ import { AwarenessBroadcast } from './awarenessBroadcast.ts'
 import { StoredAnswers } from './storedAnswers.ts'
 import { RoomBus, type BusLink, type RoomBusTarget } from './roomBus.ts'
 import { clientsIn, pickServerClientId } from './serverClientId.ts'
+import type { Metrics } from '../metrics/index.ts'
 
 export interface RoomOptions {
   docId: string
@@ -52,6 +53,8 @@ export interface RoomOptions {
   bus?: BusLink
   /** Automatic versions (server/collab/roomVersions.ts); none without. */
   versions?: { history: VersionHistory; quietMs: number }
+  /** The server's metrics; rooms add to its hot counts only. */
+  metrics?: Metrics
 }
 
 /**
@@ -113,6 +116,7 @@ export class Room implements RoomBusTarget {
       store: opts.store,
       log: opts.log,
       compactAfterUpdates: opts.compactAfterUpdates,
+      ...(opts.metrics && { metrics: opts.metrics }),
       snapshot: () => {
         this.hydrate()
         const snap = Y.encodeStateAsUpdate(this.doc)
@@ -413,6 +417,13 @@ export class Room implements RoomBusTarget {
     }
     try {
       Y.applyUpdate(this.doc, update, conn.origin)
+      const hot = this.opts.metrics?.hot
+      // Two bytes is an empty update (no structs, no deletions): the
+      // SyncStep2 of a client with nothing new, not an edit.
+      if (hot && update.byteLength > 2) {
+        hot.updatesReceived++
+        hot.updatesReceivedBytes += update.byteLength
+      }
     } catch (err) {
       conn.close(CloseCode.ProtocolError, 'invalid update')
       this.opts.log.debug(`invalid update for ${this.docId}`, (err as Error).message)
@@ -475,6 +486,7 @@ export class Room implements RoomBusTarget {
       this.fullState = null
       const frame = new SharedFrame(encodeUpdate(update))
       for (const c of this.connections) c.sendShared(frame)
+      this.countBroadcast(this.connections.size, frame)
       return
     }
     // Everything else is stored and broadcast: client and AI changes, and an
@@ -486,10 +498,23 @@ export class Room implements RoomBusTarget {
     void this.persistence.write(update).then(() => {
       if (this.closed && this.connections.size === 0) return
       const frame = new SharedFrame(encodeUpdate(update))
-      for (const c of this.connections) if (c !== sender) c.sendShared(frame)
+      let sent = 0
+      for (const c of this.connections) {
+        if (c === sender) continue
+        c.sendShared(frame)
+        sent++
+      }
+      this.countBroadcast(sent, frame)
     })
     const editor = this.summary.changed(origin)
     this.versions?.changed(editor)
+  }
+
+  private countBroadcast(recipients: number, frame: SharedFrame): void {
+    const hot = this.opts.metrics?.hot
+    if (!hot || recipients === 0) return
+    hot.updatesBroadcast += recipients
+    hot.updatesBroadcastBytes += recipients * frame.data.byteLength
   }
 
   private checkIdle(): void {

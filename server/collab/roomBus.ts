@@ -28,11 +28,14 @@ import { mergeMany } from './mergeUpdates.ts'
 import type { Peers } from './peers.ts'
 import { SeqTracker } from './seqTracker.ts'
 import type * as awarenessProtocol from 'y-protocols/awareness'
+import type { Metrics } from '../metrics/index.ts'
 
 /** What a room shares with its instance's other rooms to reach the bus. */
 export interface BusLink {
   bus: Bus
   peers: Peers
+  /** Relay and gap-repair figures go here. */
+  metrics?: Metrics
 }
 
 /** What the link needs from its room. */
@@ -160,15 +163,18 @@ export class RoomBus {
   private handle(message: DocMessage, from: InstanceId): void {
     const target = this.target!
     switch (message.type) {
-      case 'update':
+      case 'update': {
+        const started = performance.now()
         message.updates.forEach((update, i) => {
           const seq = message.firstSeq + i
           if (this.tracker.has(seq)) return
           target.applyRemote(update)
           this.tracker.add(seq)
         })
+        this.link.metrics?.busApplySeconds.observe((performance.now() - started) / 1000)
         if (this.tracker.behind) this.scheduleRepair()
         return
+      }
       case 'heads':
         this.heard(message.lastSeq)
         return
@@ -199,16 +205,21 @@ export class RoomBus {
     this.repairing = (async () => {
       do {
         this.repairAgain = false
+        const metrics = this.link.metrics
+        const started = performance.now()
         let result: LoadSinceResult
         try {
           result = await this.store.loadSince(this.docId, this.tracker.watermark)
         } catch (err) {
+          metrics?.gapRepairsFailed.inc()
           // The store is down: the poll (or the next heads) tries again.
           this.log.warn(`gap repair of ${this.docId} failed; retrying later`, (err as Error).message)
           return
         }
         if (this.closed) return
         this.applyRepair(result)
+        metrics?.gapRepairsOk.inc()
+        metrics?.gapRepairSeconds.observe((performance.now() - started) / 1000)
       } while (this.repairAgain)
     })().finally(() => {
       this.repairing = null

@@ -19,6 +19,7 @@ import { DocumentDeletedError } from './room.ts'
 import type { Connection } from './connection.ts'
 import type { Room } from './room.ts'
 import { WsRoomSocket } from './wsSocket.ts'
+import type { Metrics } from '../metrics/index.ts'
 
 export const COLLAB_PATH = '/api/collab/'
 
@@ -48,6 +49,8 @@ export interface WsEdgeOptions {
   remoteConnections?: (docId: string) => number
   /** A document's socket count here changed (the cluster tells the others soon). */
   onDocCountChange?: () => void
+  /** Closes by code, and failed loads, are counted here. */
+  metrics?: Metrics
 }
 
 /** Longest a timer can wait in Node (about 24.8 days). */
@@ -174,7 +177,7 @@ export class WsEdge {
     if (decision.token) this.trackToken(s, decision.token)
 
     try {
-      const joined = await this.opts.registry.join(docId, new WsRoomSocket(ws), { readOnly: decision.readOnly, ...(decision.name !== undefined && { name: decision.name }) })
+      const joined = await this.opts.registry.join(docId, new WsRoomSocket(ws, (code) => s.edge.closed(code)), { readOnly: decision.readOnly, ...(decision.name !== undefined && { name: decision.name }) })
       if (ws.readyState !== ws.OPEN) {
         joined.room.leave(joined.connection)
         return
@@ -186,6 +189,7 @@ export class WsEdge {
     } catch (err) {
       if (err instanceof DocumentDeletedError) return closeWs(ws, CloseCode.DocumentDeleted)
       // Never serve an empty document in place of one that failed to load.
+      this.opts.metrics?.storageLoadErrors.inc()
       this.opts.log.error(`failed to load ${docId}`, err)
       closeWs(ws, CloseCode.LoadFailed)
     }
@@ -206,6 +210,11 @@ export class WsEdge {
       set?.delete(s.ws)
       if (set?.size === 0) this.byToken.delete(s.token.jti)
     }
+  }
+
+  /** @internal The server closed a socket with `code` (a refusal, a slow consumer, shutdown). */
+  closed(code: number): void {
+    this.opts.metrics?.wsClosed(code)
   }
 
   /** @internal */
@@ -243,6 +252,7 @@ export class WsEdge {
         // No pong since the last ping: the peer is gone or stuck. terminate()
         // skips the close handshake it could not answer anyway.
         ws.terminate()
+        this.closed(CloseCode.Timeout)
         continue
       }
       s.alive = false
@@ -263,7 +273,9 @@ function decodeDocId(raw: string): string | null {
 }
 
 function closeWs(ws: WebSocket, code: CloseCodeValue, reason: string = CLOSE_REASONS[code]): void {
-  if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason)
+  if (ws.readyState !== ws.OPEN && ws.readyState !== ws.CONNECTING) return
+  ws.close(code, reason)
+  edgeOf(ws).edge.closed(code)
 }
 
 function toUint8Array(data: RawData): Uint8Array {

@@ -17,7 +17,11 @@ export class WsRoomSocket implements RoomSocket {
   private readonly raw: Socket | undefined
   private corked = false
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(
+    private readonly ws: WebSocket,
+    /** Told of every close the room asks for (counted by code). */
+    private readonly onClose: (code: number) => void = () => {},
+  ) {
     this.raw = (ws as WsWithSocket)._socket
   }
 
@@ -40,7 +44,9 @@ export class WsRoomSocket implements RoomSocket {
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason)
+    if (this.ws.readyState !== this.ws.OPEN && this.ws.readyState !== this.ws.CONNECTING) return
+    this.ws.close(code, reason)
+    this.onClose(code)
   }
 
   /** Includes what is corked: it is queued in the socket's writable state. */

@@ -64,17 +64,18 @@ export function aiRoutes(ctx: ServerContext) {
       const person = ctx.access.open ? `anon:${request.requester.id}` : `token:${grant.jti}`
       if (!ctx.access.open) request.requester.name = grant.name
       const job = await ai.start(docId, request, person)
-      return streamEvents(c, job.events, 0, heartbeatMs)
+      return streamEvents(c, job.events, 0, heartbeatMs, ctx.metrics.sseOpen)
     })
     .get('/ai/jobs/:jobId/events', async (c) => {
       const found = await findJob(c, 'viewer')
       const lastId = 'local' in found ? found.local.events.lastId : found.remote.lastId
       const from = parseLastEventId(c.req.header('Last-Event-ID'), c.req.query('lastEventId'), lastId)
       if (typeof from !== 'number') throw new ApiError(400, 'bad_request', from.error)
-      if ('local' in found) return streamEvents(c, found.local.events, from, heartbeatMs)
+      ctx.metrics.sseResumes.inc()
+      if ('local' in found) return streamEvents(c, found.local.events, from, heartbeatMs, ctx.metrics.sseOpen)
       const { shared, jobId, remote } = found
       const feed: EventFeed = { follow: (after, onEvent, onEnd) => shared.follow(jobId, remote, after, onEvent, onEnd), frame: encodeFrame }
-      return streamEvents(c, feed, from, heartbeatMs)
+      return streamEvents(c, feed, from, heartbeatMs, ctx.metrics.sseOpen)
     })
     .post('/ai/jobs/:jobId/cancel', async (c) => {
       const found = await findJob(c, 'editor')

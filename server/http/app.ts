@@ -9,10 +9,17 @@ import { healthRoutes } from './healthRoutes.ts'
 import { aiRoutes } from './aiRoutes.ts'
 import { mountStatic } from './staticRoutes.ts'
 import { shareRoutes } from './shareRoutes.ts'
+import { metricsRoutes } from './metricsRoutes.ts'
 
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono()
   app.onError(createErrorHandler(ctx.log))
+  // Refusals by status; after next(), c.res holds what onError made of a throw.
+  app.use(async (c, next) => {
+    await next()
+    if (c.res.status >= 400) ctx.metrics.httpRefused(c.res.status)
+  })
+  app.route('/metrics', metricsRoutes(ctx))
   // Cross-origin browsers may call the API only from ALLOWED_ORIGINS.
   app.use('/api/*', cors({ origin: (origin) => (ctx.config.allowedOrigins.includes(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'], exposeHeaders: ['Retry-After'] }))
   // CORS only hides responses; this refuses cross-site requests outright, so

@@ -42,7 +42,11 @@ export class AsyncGroupCommit {
   private scheduled: NodeJS.Immediate | null = null
   private closed = false
 
-  constructor(private readonly commit: CommitBatchAsync) {}
+  constructor(
+    private readonly commit: CommitBatchAsync,
+    /** Told the size of each committed batch (for the metrics). */
+    private readonly onCommit?: (requests: number) => void,
+  ) {}
 
   /** Queue the request for the next commit; resolves once it is committed. */
   append(id: string, updates: readonly Uint8Array[], now: number, summary?: SummaryWrite): Promise<number> {
@@ -91,6 +95,7 @@ export class AsyncGroupCommit {
       for (const w of batch.requests) w.reject(err as Error)
       return
     }
+    this.onCommit?.(batch.requests.length)
     batch.requests.forEach((w, i) => {
       const outcome = outcomes[i]!
       if (typeof outcome === 'number') w.resolve(outcome)

@@ -13,26 +13,30 @@ import type { DocStore } from './types.ts'
 
 type StoreConfig = Pick<ServerConfig, 'storage' | 'dataDir' | 'sqliteSynchronous' | 'databaseUrl'>
 
-export function createStore(config: StoreConfig, log: Logger): DocStore {
+/** Where a store reports the size of each group commit (the server's metrics). */
+export type OnCommit = (requests: number) => void
+
+export function createStore(config: StoreConfig, log: Logger, onCommit?: OnCommit): DocStore {
   switch (config.storage) {
     case 'memory':
       return new MemoryStore()
     case 'sqlite':
-      return new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous })
+      return new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous, ...(onCommit && { onCommit }) })
     case 'postgres':
-      return new PostgresStore(postgresOptions(config, log))
+      return new PostgresStore(postgresOptions(config, log, onCommit))
   }
 }
 
 /** Like `createStore`, but fails with `StorageUnavailableError` when PostgreSQL cannot be reached or migrated. */
-export async function openStore(config: StoreConfig, log: Logger): Promise<DocStore> {
-  if (config.storage === 'postgres') return PostgresStore.open(postgresOptions(config, log))
-  return createStore(config, log)
+export async function openStore(config: StoreConfig, log: Logger, onCommit?: OnCommit): Promise<DocStore> {
+  if (config.storage === 'postgres') return PostgresStore.open(postgresOptions(config, log, onCommit))
+  return createStore(config, log, onCommit)
 }
 
-function postgresOptions(config: StoreConfig, log: Logger): PostgresStoreOptions {
+function postgresOptions(config: StoreConfig, log: Logger, onCommit?: OnCommit): PostgresStoreOptions {
   return {
     url: config.databaseUrl!,
     onIdleError: (err) => log.warn(`PostgreSQL connection lost: ${err.message}`),
+    ...(onCommit && { onCommit }),
   }
 }

@@ -52,7 +52,11 @@ export class GroupCommit {
   private queue: Waiting[] = []
   private scheduled: NodeJS.Immediate | null = null
 
-  constructor(private readonly commit: CommitBatch) {}
+  constructor(
+    private readonly commit: CommitBatch,
+    /** Told the size of each committed batch (for the metrics). */
+    private readonly onCommit?: (requests: number) => void,
+  ) {}
 
   /** Queue the request for this turn's commit; resolves once it is committed. */
   append(id: string, updates: readonly Uint8Array[], now: number, summary?: SummaryWrite): Promise<number> {
@@ -80,6 +84,7 @@ export class GroupCommit {
       for (const w of batch) w.reject(err as Error)
       return
     }
+    this.onCommit?.(batch.length)
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i]!
       if (typeof outcome === 'number') batch[i]!.resolve(outcome)

@@ -49,6 +49,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number
   /** Told about errors of idle connections (the database restarted, say); the next query reports its own. */
   onIdleError?: (err: Error) => void
+  /** Told the number of appends in each group commit (metrics). */
+  onCommit?: (requests: number) => void
 }
 
 export const POSTGRES_DEFAULTS = { poolSize: 10, connectTimeoutMs: 5000 } as const
@@ -104,7 +106,7 @@ export class PostgresStore implements DocStore {
     // Without a listener, an idle connection's error (database restarted)
     // would crash the process.
     this.pool.on('error', (err) => options.onIdleError?.(err))
-    this.appends = new AsyncGroupCommit(postgresCommit(() => this.db()))
+    this.appends = new AsyncGroupCommit(postgresCommit(() => this.db()), options.onCommit)
   }
 
   /** A store whose database is reachable and migrated; fails with `StorageUnavailableError` otherwise. */

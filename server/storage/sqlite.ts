@@ -40,6 +40,8 @@ export interface SqliteStoreOptions {
   dataDir: string
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA'
 }
+  /** Told the number of appends in each group commit (metrics). */
+  onCommit?: (requests: number) => void
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -110,7 +112,7 @@ export class SqliteStore implements DocStore {
     }
     this.index = new SqliteSearch(db)
     this.versions = new SqliteVersions(db)
-    this.appends = new GroupCommit(new SqliteAppends(db).commit)
+    this.appends = new GroupCommit(new SqliteAppends(db).commit, options.onCommit)
   }
 
   async create(id: string, now: number): Promise<void> {

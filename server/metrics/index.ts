@@ -1,0 +1,2 @@
+export { Metrics, type MetricSources, type AiJobStatus, type HotCounts } from './metrics.ts'
+export { isLoopbackAddress, metricsAllowed } from './access.ts'
