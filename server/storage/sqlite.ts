@@ -39,9 +39,9 @@ export interface SqliteStoreOptions {
   /** Folder for `docs.sqlite`; created if missing. */
   dataDir: string
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA'
-}
   /** Told the number of appends in each group commit (metrics). */
   onCommit?: (requests: number) => void
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
