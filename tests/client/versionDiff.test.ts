@@ -82,6 +82,20 @@ describe('version diff', () => {
     expect(diff.stats).toEqual({ added: 1, removed: 1, changed: 1 })
   })
 
+  test('a line split off a paragraph pairs the paragraph with its own edit, not with the empty line', () => {
+    const diff = diffDocs(doc(p(t('First draft'))), doc(p(), p(t('Bob adds a line.First draft'))))
+    expect(diff.blocks.map((b) => b.change)).toEqual(['added', 'changed'])
+    expect(diff.blocks[1]!.inline!.map((piece) => [piece.change, piece.text])).toEqual([
+      ['added', 'Bob adds a line.'],
+      ['same', 'First draft'],
+    ])
+  })
+
+  test('a rewritten paragraph is one removed and one added, an edited one is changed', () => {
+    const diff = diffDocs(doc(p(t('Cats sleep all day long')), p(t('Dogs bark at the mail'))), doc(p(t('Cats sleep all day and night long')), p(t('Entirely different words here'))))
+    expect(diff.blocks.map((b) => b.change)).toEqual(['changed', 'removed', 'added'])
+  })
+
   test('a formatting change shows the word removed and added', () => {
     const diff = diffDocs(doc(p(t('make this bold'))), doc(p(t('make this '), t('bold', 'bold'))))
     const pieces = diff.blocks[0]!.inline!

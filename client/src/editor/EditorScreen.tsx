@@ -25,6 +25,7 @@ import { ConnectionStatus } from './ConnectionStatus.tsx'
 import { CopyLinkButton } from './CopyLinkButton.tsx'
 import { EditorHeader } from './EditorHeader.tsx'
 import { ExportMenu } from './ExportMenu.tsx'
+import { HistoryButton } from '../history/HistoryButton.tsx'
 import { ShareButton } from './ShareDialog.tsx'
 import { editorExtensions } from './extensions.ts'
 import { Toolbar } from './Toolbar.tsx'
@@ -124,6 +125,7 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
         ) : (
           <CopyLinkButton docId={docId} token={token} sharing={sharing} />
         )}
+        <HistoryButton docId={docId} token={token} editor={editor} access={{ canEdit: !readOnly, canOwn: sharing.kind === 'owner' || sharing.kind === 'open' }} />
         <ExportMenu docId={docId} token={token} />
       </EditorHeader>
       <main className="doc-column">

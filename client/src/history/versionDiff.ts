@@ -111,11 +111,75 @@ function diffBlocks(oldBlocks: DocJson[], newBlocks: DocJson[], stats: DiffStats
 
 /**
  * One run of differing blocks: the version's `removed` stood where the
- * document now has `added`. Same-type blocks pair up in order as edits of
- * each other; the others are whole blocks gone or new.
+ * document now has `added`. Blocks pair up, in order, as edits of each other
+ * when they are of the same type and alike enough (a paragraph with a
+ * sentence added is that paragraph edited, not a new one); the rest are
+ * whole blocks gone or new. The best pairing is found by dynamic
+ * programming over the run, which is small in practice; a huge run (a
+ * document replaced wholesale) pairs by type alone.
  */
 function pairUp(removed: DocJson[], added: DocJson[], stats: DiffStats): BlockDiff[] {
+  const pairs = removed.length * added.length <= MAX_PAIRING_CELLS ? pairBySimilarity(removed, added) : pairByType(removed, added)
   const out: BlockDiff[] = []
+  let r = 0
+  let a = 0
+  const flushUntil = (rEnd: number, aEnd: number) => {
+    for (; r < rEnd; r++) {
+      stats.removed++
+      out.push({ change: 'removed', node: removed[r]! })
+    }
+    for (; a < aEnd; a++) {
+      stats.added++
+      out.push({ change: 'added', node: added[a]! })
+    }
+  }
+  for (const [i, j] of pairs) {
+    flushUntil(i, j)
+    out.push(changedBlock(removed[r++]!, added[a++]!, stats))
+  }
+  flushUntil(removed.length, added.length)
+  return out
+}
+
+/** Above this many candidate pairs, pairing goes by type alone. */
+const MAX_PAIRING_CELLS = 40_000
+/** Same-type blocks at least this alike are one block edited. */
+const MIN_SIMILARITY = 0.3
+
+function pairBySimilarity(removed: DocJson[], added: DocJson[]): Array<[number, number]> {
+  const rWords = removed.map(wordsOf)
+  const aWords = added.map(wordsOf)
+  const rows = removed.length + 1
+  const cols = added.length + 1
+  const best = new Float64Array(rows * cols)
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      let score = Math.max(best[(i - 1) * cols + j]!, best[i * cols + j - 1]!)
+      if (removed[i - 1]!.type === added[j - 1]!.type) {
+        const sim = similarity(rWords[i - 1]!, aWords[j - 1]!)
+        if (sim >= MIN_SIMILARITY) score = Math.max(score, best[(i - 1) * cols + j - 1]! + sim)
+      }
+      best[i * cols + j] = score
+    }
+  }
+  const pairs: Array<[number, number]> = []
+  let i = removed.length
+  let j = added.length
+  while (i > 0 && j > 0) {
+    const here = best[i * cols + j]!
+    if (here === best[(i - 1) * cols + j]) i--
+    else if (here === best[i * cols + j - 1]) j--
+    else {
+      pairs.push([i - 1, j - 1])
+      i--
+      j--
+    }
+  }
+  return pairs.reverse()
+}
+
+function pairByType(removed: DocJson[], added: DocJson[]): Array<[number, number]> {
+  const pairs: Array<[number, number]> = []
   let r = 0
   let a = 0
   for (const part of diffArrays(
@@ -123,19 +187,38 @@ function pairUp(removed: DocJson[], added: DocJson[], stats: DiffStats): BlockDi
     added.map((b) => b.type),
   )) {
     const count = part.value.length
-    for (let i = 0; i < count; i++) {
-      if (part.removed) {
-        stats.removed++
-        out.push({ change: 'removed', node: removed[r++]! })
-      } else if (part.added) {
-        stats.added++
-        out.push({ change: 'added', node: added[a++]! })
-      } else {
-        out.push(changedBlock(removed[r++]!, added[a++]!, stats))
-      }
-    }
+    if (part.removed) r += count
+    else if (part.added) a += count
+    else for (let k = 0; k < count; k++) pairs.push([r++, a++])
   }
-  return out
+  return pairs
+}
+
+/** The words of a block and everything in it, counted. */
+function wordsOf(node: DocJson): Map<string, number> {
+  const counts = new Map<string, number>()
+  const visit = (n: DocJson) => {
+    if (n.text !== undefined) {
+      for (const word of n.text.match(/[\p{L}\p{N}_'’]+/gu) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1)
+    }
+    n.content?.forEach(visit)
+  }
+  visit(node)
+  return counts
+}
+
+/** Dice's coefficient over word counts: 1 for the same words, 0 for none in common; two empty blocks are alike. */
+function similarity(a: Map<string, number>, b: Map<string, number>): number {
+  let sizeA = 0
+  let sizeB = 0
+  let common = 0
+  for (const n of a.values()) sizeA += n
+  for (const [word, n] of b) {
+    sizeB += n
+    common += Math.min(n, a.get(word) ?? 0)
+  }
+  if (sizeA + sizeB === 0) return 1
+  return (2 * common) / (sizeA + sizeB)
 }
 
 function changedBlock(old: DocJson, now: DocJson, stats: DiffStats): BlockDiff {

@@ -1,0 +1,112 @@
+/**
+ * The History panel's data: the version list (refreshed while the panel is
+ * open, since versions are taken as people edit), the selected version's
+ * content (fetched once per version) and the live document to compare it
+ * with (read from the editor as it changes, debounced).
+ */
+import type { Editor } from '@tiptap/core'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { VersionSummary } from '../../../shared/apiTypes.ts'
+import { describeError } from '../api/http.ts'
+import { getVersionDoc, listVersions } from '../api/versionsApi.ts'
+import { diffDocs, type DocJson, type VersionDiff } from './versionDiff.ts'
+
+/** New automatic versions appear without reopening the panel. */
+const LIST_REFRESH_MS = 15_000
+/** Typing (anyone's) recomputes the comparison at most this often. */
+const CURRENT_DEBOUNCE_MS = 300
+
+export interface VersionsState {
+  versions: VersionSummary[] | null
+  listError: string | null
+  reload: () => Promise<VersionSummary[] | null>
+}
+
+export function useVersionList(docId: string, token: string | null): VersionsState {
+  const [versions, setVersions] = useState<VersionSummary[] | null>(null)
+  const [listError, setListError] = useState<string | null>(null)
+  const request = useRef<AbortController | null>(null)
+
+  const reload = useCallback(async () => {
+    request.current?.abort()
+    const controller = new AbortController()
+    request.current = controller
+    try {
+      const list = await listVersions(docId, token, controller.signal)
+      setVersions(list)
+      setListError(null)
+      return list
+    } catch (err) {
+      if (controller.signal.aborted) return null
+      setListError(describeError(err))
+      return null
+    }
+  }, [docId, token])
+
+  useEffect(() => {
+    void reload()
+    const timer = setInterval(() => void reload(), LIST_REFRESH_MS)
+    return () => {
+      clearInterval(timer)
+      request.current?.abort()
+    }
+  }, [reload])
+
+  return { versions, listError, reload }
+}
+
+export type Comparison = { state: 'idle' } | { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; doc: DocJson; diff: VersionDiff }
+
+/** The selected version compared with the live document. */
+export function useComparison(docId: string, token: string | null, versionId: string | null, editor: Editor): Comparison {
+  const cache = useRef(new Map<string, DocJson>())
+  const [loaded, setLoaded] = useState<{ id: string; doc: DocJson } | { id: string; error: string } | null>(null)
+  const current = useCurrentDoc(editor)
+
+  useEffect(() => {
+    if (!versionId) return
+    const cached = cache.current.get(versionId)
+    if (cached) {
+      setLoaded({ id: versionId, doc: cached })
+      return
+    }
+    const controller = new AbortController()
+    getVersionDoc(docId, versionId, token, controller.signal).then(
+      (doc) => {
+        cache.current.set(versionId, doc)
+        setLoaded({ id: versionId, doc })
+      },
+      (err: unknown) => {
+        if (!controller.signal.aborted) setLoaded({ id: versionId, error: describeError(err) })
+      },
+    )
+    return () => controller.abort()
+  }, [docId, token, versionId])
+
+  const version = loaded && loaded.id === versionId ? loaded : null
+  const diff = useMemo(() => (version && 'doc' in version ? diffDocs(version.doc, current) : null), [version, current])
+  if (!versionId) return { state: 'idle' }
+  if (!version) return { state: 'loading' }
+  if ('error' in version) return { state: 'failed', message: version.error }
+  return { state: 'ready', doc: version.doc, diff: diff! }
+}
+
+function useCurrentDoc(editor: Editor): DocJson {
+  const [doc, setDoc] = useState<DocJson>(() => editor.getJSON() as DocJson)
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const onUpdate = () => {
+      if (timer !== null) return
+      timer = setTimeout(() => {
+        timer = null
+        setDoc(editor.getJSON() as DocJson)
+      }, CURRENT_DEBOUNCE_MS)
+    }
+    editor.on('update', onUpdate)
+    return () => {
+      editor.off('update', onUpdate)
+      if (timer !== null) clearTimeout(timer)
+    }
+  }, [editor])
+  return doc
+}
