@@ -18,8 +18,9 @@ import Database from 'better-sqlite3'
 import { GroupCommit } from './groupCommit.ts'
 import { LocalClaims } from './localClaims.ts'
 import { SqliteAppends } from './sqliteAppends.ts'
-import { migrateSearch, SqliteSearch } from './sqliteSearch.ts'
-import { migrateVersions, SqliteVersions } from './sqliteVersions.ts'
+import { SqliteSearch } from './sqliteSearch.ts'
+import { migrateSqlite, refuseNewerSchema } from './sqliteSchema.ts'
+import { SqliteVersions } from './sqliteVersions.ts'
 import { DocMissingError, type StoredVersion, type VersionInput, type VersionMeta } from './versionTypes.ts'
 import { META_COLUMNS, toMeta, type MetaRow } from './metaRow.ts'
 import {
@@ -43,31 +44,6 @@ export interface SqliteStoreOptions {
   onCommit?: (requests: number) => void
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS docs (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL DEFAULT '',
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  snapshot BLOB,
-  snapshot_seq INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  doc_id TEXT NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS updates_doc ON updates (doc_id, seq);
-CREATE TABLE IF NOT EXISTS revoked_tokens (
-  jti TEXT PRIMARY KEY,
-  expires_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS tombstones (
-  id TEXT PRIMARY KEY,
-  deleted_at INTEGER NOT NULL
-) WITHOUT ROWID;
-`
-
 export class SqliteStore implements DocStore {
   private readonly claims = new LocalClaims()
   private readonly db: Database.Database
@@ -78,13 +54,18 @@ export class SqliteStore implements DocStore {
 
   constructor(options: SqliteStoreOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true })
-    this.db = new Database(path.join(options.dataDir, 'docs.sqlite'))
+    const file = path.join(options.dataDir, 'docs.sqlite')
+    refuseNewerSchema(file)
+    this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
     this.db.pragma('busy_timeout = 5000')
-    this.db.exec(SCHEMA)
-    migrateSearch(this.db)
-    migrateVersions(this.db)
+    try {
+      migrateSqlite(this.db, file)
+    } catch (err) {
+      this.db.close()
+      throw err
+    }
     const db = this.db
     this.stmt = {
       insertDoc: db.prepare('INSERT INTO docs (id, created_at, updated_at) VALUES (?, ?, ?)'),
