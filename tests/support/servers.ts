@@ -40,10 +40,19 @@ export interface SpawnedServer {
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-/** Run `server/main.ts` in its own process, as `npm start` would. */
-export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
-    cwd: ROOT,
+/** What to run; the default is the source under tsx, as `npm run dev` runs it. */
+export interface SpawnCommand {
+  command: string
+  args: string[]
+  cwd: string
+}
+
+export const SOURCE_SERVER: SpawnCommand = { command: process.execPath, args: ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], cwd: ROOT }
+
+/** Run the server in its own process, until it prints its READY line. */
+export async function spawnServer(env: Record<string, string>, run: SpawnCommand = SOURCE_SERVER): Promise<SpawnedServer> {
+  const child = spawn(run.command, run.args, {
+    cwd: run.cwd,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
