@@ -112,6 +112,8 @@ export type AiJobStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'ac
  *   was deleted before anything was written; the model is stopped.
  * - document_unavailable: the document was deleted, or its room closed,
  *   while the job ran.
+ * - document_restored: someone restored an earlier version of the document
+ *   while the job ran; its text so far is in the "before restore" version.
  * - instance_lost: the server instance running the job died (crashed, was
  *   killed, or stopped answering its cluster heartbeats) before the job
  *   ended. Another instance sends it to every stream of the job within a few
@@ -127,6 +129,7 @@ export type AiErrorCode =
   | 'incomplete'
   | 'anchor_lost'
   | 'document_unavailable'
+  | 'document_restored'
   | 'instance_lost'
   | 'internal'
 

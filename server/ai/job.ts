@@ -74,7 +74,7 @@ export class AiJob {
   readonly origin: AiOrigin
   status: AiJobStatus = 'running'
   private readonly abort = new AbortController()
-  private abortReason: 'cancel' | 'timeout' | 'anchor' | 'unavailable' | null = null
+  private abortReason: 'cancel' | 'timeout' | 'anchor' | 'unavailable' | 'restored' | null = null
   private readonly undo: Y.UndoManager
   private readonly writer: StreamWriter
   private readonly presence: AiPresence
@@ -173,6 +173,13 @@ export class AiJob {
     this.abort.abort()
   }
 
+  /** An earlier version of the document is being restored: what this job would write next belongs to a document its prompt never saw. */
+  stopForRestore(): void {
+    if (!this.running) return
+    this.abortReason = 'restored'
+    this.abort.abort()
+  }
+
   /**
    * A person's editor copied some of the job's text (a split, a new block
    * type, a list around it): the copies are the job's too (adoption.ts).
@@ -206,6 +213,11 @@ export class AiJob {
   private async run(): Promise<void> {
     let finishReason: string | null = null
     let usage: AiUsage | null = null
+    let tokens = 0
+    let failure: AiErrorCode | null = null
+    const runStarted = performance.now()
+    // Never the instruction or the document: they are the person's content.
+    this.opts.log.info('ai job started', { op: this.op, model: this.opts.model.model })
     try {
       this.lastPartAt = Date.now()
       this.idleTimer = setTimeout(() => this.checkIdle(), this.opts.idleTimeoutMs)
@@ -225,6 +237,7 @@ export class AiJob {
             metrics.hot.aiTokens++
           }
           first = false
+          tokens++
           this.writer.push(part.text)
           this.pendingText += part.text
           this.scheduleFlush()
@@ -239,6 +252,7 @@ export class AiJob {
       else if (this.abortReason === 'timeout') await this.fail('timeout', `The model sent nothing for ${Math.round(this.opts.idleTimeoutMs / 1000)} s; the job was stopped.`)
       else if (this.abortReason === 'anchor') await this.fail('anchor_lost', ANCHOR_LOST_MESSAGE)
       else if (this.abortReason === 'unavailable') await this.fail('document_unavailable', 'The document was deleted or closed while the AI was writing; the job was stopped.')
+      else if (this.abortReason === 'restored') await this.fail('document_restored', 'An earlier version of the document was restored while the AI was writing; the job was stopped. Its text so far is kept in the version “Before restore”.')
       else if (err instanceof AiFailure) await this.fail(err.code, err.message, err.retryAfter)
       else {
         this.opts.log.error(`AI job ${this.id} failed`, err)
@@ -249,6 +263,9 @@ export class AiJob {
       this.idleTimer = null
       const status = this.status
       if (status === 'completed' || status === 'cancelled' || status === 'failed') this.opts.metrics?.aiJobsEnded[status].inc()
+      const last = this.events.last
+      if (last?.type === 'error') failure = last.data.code
+      this.opts.log.info('ai job ended', { status, ...(failure && { code: failure }), finishReason, tokens, ms: Math.round(performance.now() - runStarted) })
     }
   }
 

@@ -13,7 +13,7 @@ import type { Schema } from '@tiptap/pm/model'
 import type { AiRequest } from '../../shared/aiProtocol.ts'
 import { documentSchema } from '../../shared/editorSchema.ts'
 import type { ServerConfig } from '../config.ts'
-import type { Logger } from '../log.ts'
+import { withIds, type Logger } from '../log.ts'
 import type { RoomRegistry } from '../collab/registry.ts'
 import { DocumentDeletedError } from '../collab/room.ts'
 import { ApiError } from '../http/errors.ts'
@@ -96,7 +96,7 @@ export class AiJobs {
    * Start a job for `person`, if the admission (admission/: in memory, or
    * Redis for the whole cluster) lets it run; it counts until it finishes.
    */
-  async start(docId: string, request: AiRequest, person: string): Promise<AiJob> {
+  async start(docId: string, request: AiRequest, person: string, reqId?: string): Promise<AiJob> {
     const model = this.opts.model
     if (!model) throw new ApiError(503, 'ai_not_configured', this.opts.notConfiguredMessage)
     if (this.draining) throw new ApiError(503, 'shutting_down', DRAINING_MESSAGE, { retryAfter: 1 })
@@ -111,7 +111,7 @@ export class AiJobs {
     try {
       // Draining began while Redis answered: the drain has already counted the running jobs.
       if (this.draining) throw new ApiError(503, 'shutting_down', DRAINING_MESSAGE, { retryAfter: 1 })
-      const job = await this.create(id, docId, request, person, model)
+      const job = await this.create(id, docId, request, person, model, reqId)
       void job.finished.then(release, release)
       return job
     } catch (err) {
@@ -120,7 +120,7 @@ export class AiJobs {
     }
   }
 
-  private async create(id: string, docId: string, request: AiRequest, person: string, model: ModelClient): Promise<AiJob> {
+  private async create(id: string, docId: string, request: AiRequest, person: string, model: ModelClient, reqId?: string): Promise<AiJob> {
     const { config } = this.opts
     const room = await this.opts.registry.acquire(docId).catch((err: unknown) => {
       if (err instanceof DocumentDeletedError) throw new ApiError(404, 'not_found', `no document ${docId}`)
@@ -157,7 +157,8 @@ export class AiJobs {
       schema: this.schema,
       messages,
       model,
-      log: this.opts.log,
+      // Every line about the job carries its ids (and the request that started it).
+      log: withIds(this.opts.log, { jobId: id, docId, ...(reqId && { reqId }) }),
       maxOutputTokens: config.maxOutputTokens,
       temperature: config.temperature,
       idleTimeoutMs: config.timeoutMs,
@@ -188,11 +189,17 @@ export class AiJobs {
     return this.draining
   }
 
-  /** The document was deleted: stop its jobs. */
-  cancelDocument(docId: string): void {
+  /**
+   * The document was deleted, or a version of it is being restored: stop
+   * its jobs. Their text so far is gone with the document, or part of what
+   * the restore replaces (kept in its before-restore version), so there is
+   * nothing left to accept or discard.
+   */
+  cancelDocument(docId: string, why: 'deleted' | 'restored' = 'deleted'): void {
     for (const j of this.jobs.values()) {
       if (j.docId !== docId) continue
-      j.stopUnavailable()
+      if (why === 'restored') j.stopForRestore()
+      else j.stopUnavailable()
       j.settle()
     }
   }
