@@ -105,12 +105,17 @@ export function versionRoutes(ctx: ServerContext) {
     })
     .patch('/:id/versions/:versionId', async (c) => {
       const id = docIdParam(c)
-      await authorize(c, ctx, id, 'owner')
+      // Naming a version keeps it (an editor's call, like naming the current
+      // state); renaming one someone named is its owner's.
+      await authorize(c, ctx, id, 'editor')
       const versionId = versionIdParam(c)
       const { name } = await jsonBody(c, NameBody)
-      const renamed = await ctx.store.renameVersion(id, versionId, name)
-      if (!renamed) throw new ApiError(404, 'not_found', `no named version ${versionId} of ${id}`)
-      return c.json(summary(renamed))
+      const version = (await history.list(id)).find((v) => v.id === versionId)
+      if (!version) throw new ApiError(404, 'not_found', `no version ${versionId} of ${id}`)
+      if (version.kind === 'named') await authorize(c, ctx, id, 'owner')
+      const named = await ctx.store.nameVersion(id, versionId, name)
+      if (!named) throw new ApiError(404, 'not_found', `no version ${versionId} of ${id}`)
+      return c.json(summary(named))
     })
     .delete('/:id/versions/:versionId', async (c) => {
       const id = docIdParam(c)

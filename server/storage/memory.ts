@@ -147,9 +147,10 @@ export class MemoryStore implements DocStore {
     return v ? { ...metaOf(v), content: v.content.slice() } : null
   }
 
-  async renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
+  async nameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
     const v = this.docs.get(docId)?.versions.find((x) => x.id === versionId)
-    if (!v || v.kind !== 'named') return null
+    if (!v) return null
+    v.kind = 'named'
     v.name = name
     return metaOf(v)
   }

@@ -228,8 +228,8 @@ export class PostgresStore implements DocStore {
     return versions.getVersion(await this.db(), docId, versionId)
   }
 
-  async renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
-    return versions.renameVersion(await this.db(), docId, versionId, name)
+  async nameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
+    return versions.nameVersion(await this.db(), docId, versionId, name)
   }
 
   async deleteVersions(docId: string, versionIds: readonly string[]): Promise<number> {

@@ -64,8 +64,8 @@ export async function getVersion(db: pg.Pool, docId: string, versionId: string):
   return { ...toMeta(row), content: new Uint8Array(row.content.buffer, row.content.byteOffset, row.content.byteLength) }
 }
 
-export async function renameVersion(db: pg.Pool, docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
-  const { rows } = await db.query<MetaRow>(`UPDATE versions SET name = $3 WHERE doc_id = $1 AND id = $2 AND kind = 'named' RETURNING ${META}`, [
+export async function nameVersion(db: pg.Pool, docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
+  const { rows } = await db.query<MetaRow>(`UPDATE versions SET name = $3, kind = 'named' WHERE doc_id = $1 AND id = $2 RETURNING ${META}`, [
     docId,
     versionId,
     noNul(name),

@@ -229,8 +229,8 @@ export class SqliteStore implements DocStore {
     return this.versions.one(docId, versionId)
   }
 
-  async renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
-    return this.versions.renameNamed(docId, versionId, name)
+  async nameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null> {
+    return this.versions.name(docId, versionId, name)
   }
 
   async deleteVersions(docId: string, versionIds: readonly string[]): Promise<number> {

@@ -62,7 +62,7 @@ export class SqliteVersions {
     )
     this.listRows = db.prepare<[string], MetaRow>(`SELECT ${META} FROM versions WHERE doc_id = ? ORDER BY created_at DESC, n DESC`)
     this.getRow = db.prepare<[string, string], MetaRow & { content: Buffer }>(`SELECT ${META}, content FROM versions WHERE doc_id = ? AND id = ?`)
-    this.renameRow = db.prepare<[string, string, string], MetaRow>(`UPDATE versions SET name = ? WHERE doc_id = ? AND id = ? AND kind = 'named' RETURNING ${META}`)
+    this.renameRow = db.prepare<[string, string, string], MetaRow>(`UPDATE versions SET name = ?, kind = 'named' WHERE doc_id = ? AND id = ? RETURNING ${META}`)
     this.dropRow = db.prepare('DELETE FROM versions WHERE doc_id = ? AND id = ?')
     this.dropDoc = db.prepare('DELETE FROM versions WHERE doc_id = ?')
   }
@@ -91,7 +91,7 @@ export class SqliteVersions {
     return row ? { ...toMeta(row), content: new Uint8Array(row.content) } : null
   }
 
-  renameNamed(docId: string, versionId: string, name: string): VersionMeta | null {
+  name(docId: string, versionId: string, name: string): VersionMeta | null {
     const row = this.renameRow.get(name, docId, versionId)
     return row ? toMeta(row) : null
   }

@@ -141,11 +141,11 @@ export interface DocStore {
   /** One version with its content, or null if this document has no such version. */
   getVersion(docId: string, versionId: string): Promise<StoredVersion | null>
   /**
-   * Rename a 'named' version. Null if the document has no such version or
-   * it is of another kind: automatic versions are thinned by retention, so a
-   * name on one would promise a permanence it does not have.
+   * Name a version: a named one is renamed; one of another kind becomes
+   * 'named', so that retention keeps it as people expect of a version they
+   * named. Null if the document has no such version.
    */
-  renameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null>
+  nameVersion(docId: string, versionId: string, name: string): Promise<VersionMeta | null>
   /** Delete these versions of this document (ids of other documents are ignored); resolves with how many went. */
   deleteVersions(docId: string, versionIds: readonly string[]): Promise<number>
   /** Revoke an access token by its id until it would have expired (ms). */

@@ -102,6 +102,13 @@ describe.skipIf(skip)('version history in the browser', () => {
     const listed = await call(suite.app.url, `/api/docs/${docId}/versions`)
     expect((listed.body as { versions: Array<{ name: string | null; kind: string }> }).versions[0]).toMatchObject({ name: 'Sent to the client', kind: 'named' })
 
+    // Name an automatic version: it is kept, under its name.
+    await dialog.getByTestId('version-list').getByText('Before an AI edit').click()
+    await dialog.getByRole('button', { name: 'Name this version' }).click()
+    await dialog.getByLabel('Name for this version').fill('Plan without the party')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await poll(() => versionTitles(alice.page)).toEqual(['Sent to the client', 'Before restore', 'Before restore', 'Plan without the party'])
+
     // The keyboard: arrows move through the list, Enter opens one, Escape closes and gives focus back.
     await dialog.locator('.version-item').first().focus()
     await alice.page.keyboard.press('ArrowDown')

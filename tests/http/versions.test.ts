@@ -61,7 +61,7 @@ describe('HTTP API: versions', () => {
     await waitFor(() => bo.text() === 'Plan for March\nSales were flat.\nA line Bo added later.' && ada.text() === bo.text(), 'restore undone for both')
   })
 
-  it('renames and deletes named versions only, and answers unknown ids and bad bodies with JSON errors', async () => {
+  it('names any version, deletes named versions only, and answers unknown ids and bad bodies with JSON errors', async () => {
     const { id } = (await (await api.post('/api/docs', {})).json()) as { id: string }
     const c = await connectSynced(srv.wsUrl, id)
     clients.push(c)
@@ -73,9 +73,12 @@ describe('HTTP API: versions', () => {
     const restored = (await (await api.post(`/api/docs/${id}/versions/${v}/restore`, {})).json()) as RestoreResponse
     const auto = restored.backupVersionId!
     expect((await api(`/api/docs/${id}/versions/${auto}`, { method: 'DELETE' })).status).toBe(409)
-    expect((await patch(`/api/docs/${id}/versions/${auto}`, { name: 'x' })).status).toBe(404)
     expect((await api(`/api/docs/${id}/versions/${v}`, { method: 'DELETE' })).status).toBe(204)
     expect((await versions(id)).map((x) => x.id)).toEqual([auto])
+    // Naming the automatic one keeps it: it is a named version now, and can be deleted.
+    expect(await (await patch(`/api/docs/${id}/versions/${auto}`, { name: 'Before the restore' })).json()).toMatchObject({ id: auto, kind: 'named', name: 'Before the restore' })
+    expect((await api(`/api/docs/${id}/versions/${auto}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await patch(`/api/docs/${id}/versions/${auto}`, { name: 'x' })).status).toBe(404)
 
     const bad = await api.post(`/api/docs/${id}/versions`, { name: '' })
     expect(bad.status).toBe(400)

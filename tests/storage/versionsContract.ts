@@ -61,16 +61,17 @@ export function versionsContract(factory: StoreFactory): void {
       expect((await store.getVersion('d', empty.id))?.content).toEqual(new Uint8Array(0))
     })
 
-    it('renames named versions only; null for another kind, a missing version or another document', async () => {
+    it('names a version: renames a named one, makes another kind named; null for a missing version or another document', async () => {
       await store.create('d', 1)
       const named = await store.addVersion('d', version(1, 'named', 1, 4, 'First'))
       const auto = await store.addVersion('d', version(2, 'auto'))
-      expect(await store.renameVersion('d', named.id, 'Final')).toEqual({ ...named, name: 'Final' })
+      expect(await store.nameVersion('d', named.id, 'Final')).toEqual({ ...named, name: 'Final' })
       expect((await store.listVersions('d')).find((v) => v.id === named.id)?.name).toBe('Final')
-      expect(await store.renameVersion('d', auto.id, 'Nope')).toBeNull()
-      expect((await store.getVersion('d', auto.id))?.name).toBeNull()
-      expect(await store.renameVersion('d', 'missing', 'x')).toBeNull()
-      expect(await store.renameVersion('other', named.id, 'x')).toBeNull()
+      // Naming an automatic version makes it a named one, which retention keeps.
+      expect(await store.nameVersion('d', auto.id, 'Kept')).toEqual({ ...auto, kind: 'named', name: 'Kept' })
+      expect(await store.getVersion('d', auto.id)).toMatchObject({ kind: 'named', name: 'Kept' })
+      expect(await store.nameVersion('d', 'missing', 'x')).toBeNull()
+      expect(await store.nameVersion('other', named.id, 'x')).toBeNull()
     })
 
     it("deleteVersions counts what went and touches only that document's versions", async () => {

@@ -28,7 +28,8 @@ export async function restoreVersion(docId: string, versionId: string, token: st
   return apiJson<RestoreResponse>(`${versionUrl(docId, versionId)}/restore`, { method: 'POST', token })
 }
 
-export async function renameVersion(docId: string, versionId: string, name: string, token: string | null): Promise<VersionSummary> {
+/** Names a version: an automatic one becomes named (and kept); a named one is renamed (owners). */
+export async function nameVersion(docId: string, versionId: string, name: string, token: string | null): Promise<VersionSummary> {
   return apiJson<VersionSummary>(versionUrl(docId, versionId), { method: 'PATCH', body: { name }, token })
 }
 

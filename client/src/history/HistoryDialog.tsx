@@ -15,7 +15,7 @@ import type { Editor } from '@tiptap/core'
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { VersionSummary } from '../../../shared/apiTypes.ts'
 import { describeError } from '../api/http.ts'
-import { deleteVersion, getVersionMarkdown, nameCurrentVersion, renameVersion, restoreVersion } from '../api/versionsApi.ts'
+import { deleteVersion, getVersionMarkdown, nameCurrentVersion, nameVersion, restoreVersion } from '../api/versionsApi.ts'
 import { copyText } from '../ui/clipboard.ts'
 import { ChevronLeftIcon } from '../ui/icons.tsx'
 import { DiffView, type DiffLayout } from './DiffView.tsx'
@@ -124,9 +124,9 @@ export function HistoryDialog({ docId, token, editor, access, onClose }: History
 
   const rename = (version: VersionSummary, name: string) =>
     run(async () => {
-      await renameVersion(docId, version.id, name, token)
+      await nameVersion(docId, version.id, name, token)
       await reload()
-      return `Renamed to “${name}”.`
+      return version.kind === 'named' ? `Renamed to “${name}”.` : `Named this version “${name}”. It is kept until someone deletes it.`
     })
 
   const remove = (version: VersionSummary) =>
@@ -221,7 +221,7 @@ export function HistoryDialog({ docId, token, editor, access, onClose }: History
                 <button type="button" className="button" disabled={busy} onClick={() => void copy(selected)}>
                   Copy text
                 </button>
-                {access.canOwn && selected.kind === 'named' && <NamedVersionActions version={selected} busy={busy} onRename={rename} onDelete={remove} />}
+                <NameActions key={selected.id} version={selected} access={access} busy={busy} onName={rename} onDelete={remove} />
               </div>
             </div>
           )}
@@ -301,13 +301,19 @@ function NameCurrentForm({ busy, onName }: { busy: boolean; onName: (name: strin
   )
 }
 
-function NamedVersionActions(props: {
+/**
+ * Naming the selected version: editors name an automatic one (which keeps
+ * it from retention); owners rename or delete a named one.
+ */
+function NameActions(props: {
   version: VersionSummary
+  access: HistoryAccess
   busy: boolean
-  onRename: (version: VersionSummary, name: string) => Promise<void>
+  onName: (version: VersionSummary, name: string) => Promise<void>
   onDelete: (version: VersionSummary) => Promise<void>
 }) {
-  const { version, busy, onRename, onDelete } = props
+  const { version, access, busy, onName, onDelete } = props
+  const named = version.kind === 'named'
   const [editing, setEditing] = useState(false)
   const [confirming, setConfirming] = useState(false)
   const [name, setName] = useState(version.name ?? '')
@@ -322,6 +328,14 @@ function NamedVersionActions(props: {
           Keep it
         </button>
       </>
+    )
+  }
+  if (named ? !access.canOwn : !access.canEdit) return null
+  if (!editing && !named) {
+    return (
+      <button type="button" className="button" disabled={busy} onClick={() => setEditing(true)}>
+        Name this version
+      </button>
     )
   }
   if (!editing) {
@@ -341,10 +355,10 @@ function NamedVersionActions(props: {
       className="name-version__row"
       onSubmit={(event) => {
         event.preventDefault()
-        if (name.trim()) void onRename(version, name.trim()).then(() => setEditing(false))
+        if (name.trim()) void onName(version, name.trim()).then(() => setEditing(false))
       }}
     >
-      <input className="text-input" aria-label="New name" value={name} maxLength={NAME_MAX} onChange={(event) => setName(event.target.value)} autoFocus />
+      <input className="text-input" aria-label={named ? 'New name' : 'Name for this version'} value={name} maxLength={NAME_MAX} onChange={(event) => setName(event.target.value)} autoFocus />
       <button type="submit" className="button" disabled={busy || !name.trim()}>
         Save
       </button>
