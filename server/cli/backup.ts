@@ -14,7 +14,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, type ServerConfig } from '../config.ts'
 import { pgDumpAdvice } from './postgresDump.ts'
-import { BadDatabaseError, copyDatabase, mib } from './sqliteBackup.ts'
+import { BadDatabaseError, copyDatabase, describeFacts } from './sqliteBackup.ts'
 import { SQLITE_FILE } from './sqliteExtras.ts'
 
 const USAGE = 'Usage: npm run backup -- <file> [--force]'
@@ -63,9 +63,7 @@ async function main(): Promise<void> {
     throw err
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
-  process.stdout.write(
-    `Backed up ${source} to ${target}: ${mib(facts.bytes)}, ${facts.documents} documents, schema version ${facts.schemaVersion}, integrity ok, in ${seconds} s\n`,
-  )
+  process.stdout.write(`Backed up ${source} to ${target}: ${describeFacts(facts)}, integrity ok, in ${seconds} s\n`)
 }
 
 void main()

@@ -22,7 +22,7 @@ import { ConfigError, loadConfig, type ServerConfig } from '../config.ts'
 import { sqliteInUse } from '../storage/sqliteInUse.ts'
 import { SQLITE_SCHEMA_VERSION } from '../storage/sqliteSchema.ts'
 import { pgRestoreAdvice } from './postgresDump.ts'
-import { BadDatabaseError, checkDatabase, copyDatabase, fsyncPath, type DatabaseFacts } from './sqliteBackup.ts'
+import { BadDatabaseError, checkDatabase, copyDatabase, describeFacts, fsyncPath, type DatabaseFacts } from './sqliteBackup.ts'
 import { SQLITE_FILE } from './sqliteExtras.ts'
 
 const USAGE = 'Usage: npm run restore -- <file>'
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
   const upgrade = facts.schemaVersion < SQLITE_SCHEMA_VERSION ? ` (the server brings it to ${SQLITE_SCHEMA_VERSION} on start)` : ''
   process.stdout.write(
-    `Restored ${backup} into ${live}: ${facts.documents} documents, schema version ${facts.schemaVersion}${upgrade}, integrity ok, in ${seconds} s.` +
+    `Restored ${backup} into ${live}: ${describeFacts(facts)}${upgrade}, integrity ok, in ${seconds} s.` +
       `${hadLive ? ` The previous database is kept as ${kept}.` : ''} Start the server.\n`,
   )
 }

@@ -112,6 +112,7 @@ export function fsyncPath(p: string, flags: 'r' | 'r+'): void {
   }
 }
 
-export function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+/** '4.2 MiB, 42 documents, schema version 3', for the commands' one line. */
+export function describeFacts(f: DatabaseFacts): string {
+  return `${(f.bytes / 1024 / 1024).toFixed(1)} MiB, ${f.documents} document${f.documents === 1 ? '' : 's'}, schema version ${f.schemaVersion}`
 }

@@ -103,7 +103,7 @@ describe('backup while people write', () => {
     const restore = await runNpm('restore', [file], { DATA_DIR: restoredDir })
     expect(restore.stderr).toBe('')
     expect(restore.code).toBe(0)
-    expect(restore.stdout).toContain(`Restored ${file} into ${restoredDir}/docs.sqlite: 2 documents`)
+    expect(restore.stdout).toMatch(new RegExp(`^Restored ${file} into ${restoredDir}/docs\\.sqlite: [\\d.]+ MiB, 2 documents, schema version ${SQLITE_SCHEMA_VERSION}, integrity ok`))
     expect(integrity(path.join(restoredDir, 'docs.sqlite'))).toBe('ok')
 
     const restored = await start({ DATA_DIR: restoredDir })
