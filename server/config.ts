@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   AI_RATE_BURST: int(1, 10_000).default(5),
   AI_SERVER_RATE_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(120),
   LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (use `openssl rand -hex 32`)').optional(),
   // AI provider (any OpenAI-compatible endpoint).
   OPENAI_API_KEY: z.string().min(1).optional(),
@@ -98,6 +99,8 @@ export interface ServerConfig {
   maxConnectionsPerDoc: number
   maxDocBytes: number
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+  /** null = JSON lines, or readable lines when stderr is a terminal. */
+  logFormat: 'json' | 'pretty' | null
   /** Bearer token that opens GET /metrics beyond loopback; null = loopback only. */
   metricsToken: string | null
   ai: {
@@ -171,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerDoc: e.MAX_CONNECTIONS_PER_DOC,
     maxDocBytes: e.MAX_DOC_BYTES,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? null,
     metricsToken: e.METRICS_TOKEN ?? null,
     ai: {
       provider: aiProvider(e.AI_MODEL, e.OPENAI_API_KEY, e.OPENAI_BASE_URL),

@@ -11,7 +11,7 @@ import { createServer } from './server.ts'
 const apiPort = Number(process.env.API_PORT ?? 3001)
 process.env.API_PORT = String(apiPort)
 const config = loadConfig({ ...process.env, PORT: String(apiPort) })
-const log = createLogger(config.logLevel)
+const log = createLogger(config.logLevel, { format: config.logFormat })
 const api = createServer(config, { log })
 await api.listen()
 const vite = await createViteServer({ configFile: 'vite.config.ts', server: { port: Number(process.env.PORT ?? 3000), host: config.host } })

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const log = createLogger(config.logLevel)
+  const log = createLogger(config.logLevel, { format: config.logFormat })
   // Made here because the store (opened before the server) reports to it.
   const metrics = new Metrics()
   let store

@@ -75,7 +75,7 @@ export interface CreateServerOptions {
 }
 
 export function createServer(config: ServerConfig, options: CreateServerOptions = {}): CollabServer {
-  const log = options.log ?? createLogger(config.logLevel)
+  const log = options.log ?? createLogger(config.logLevel, { format: config.logFormat })
   const metrics = options.metrics ?? new Metrics()
   const store = options.store ?? createStore(config, log, metrics.onCommit)
   const bus = options.bus ?? null

@@ -88,6 +88,8 @@ export class AiJob {
   private idleTimer: NodeJS.Timeout | null = null
   private lastCaretAt = 0
   private settled = false
+  /** The error code it failed with, for its last log line. */
+  private failureCode: AiErrorCode | null = null
   private history: AiAcceptResult['history'] | undefined = undefined
   /** Resolves when the model stream has ended, however it ended. */
   readonly finished: Promise<void>
@@ -214,7 +216,6 @@ export class AiJob {
     let finishReason: string | null = null
     let usage: AiUsage | null = null
     let tokens = 0
-    let failure: AiErrorCode | null = null
     const runStarted = performance.now()
     // Never the instruction or the document: they are the person's content.
     this.opts.log.info('ai job started', { op: this.op, model: this.opts.model.model })
@@ -255,7 +256,7 @@ export class AiJob {
       else if (this.abortReason === 'restored') await this.fail('document_restored', 'An earlier version of the document was restored while the AI was writing; the job was stopped. Its text so far is kept in the version “Before restore”.')
       else if (err instanceof AiFailure) await this.fail(err.code, err.message, err.retryAfter)
       else {
-        this.opts.log.error(`AI job ${this.id} failed`, err)
+        this.opts.log.error(`AI job ${this.id} failed`, { err })
         await this.fail('internal', 'The AI job failed unexpectedly.')
       }
     } finally {
@@ -263,9 +264,8 @@ export class AiJob {
       this.idleTimer = null
       const status = this.status
       if (status === 'completed' || status === 'cancelled' || status === 'failed') this.opts.metrics?.aiJobsEnded[status].inc()
-      const last = this.events.last
-      if (last?.type === 'error') failure = last.data.code
-      this.opts.log.info('ai job ended', { status, ...(failure && { code: failure }), finishReason, tokens, ms: Math.round(performance.now() - runStarted) })
+      const code = this.failureCode
+      this.opts.log.info('ai job ended', { status, ...(code && { code }), finishReason, tokens, ms: Math.round(performance.now() - runStarted) })
     }
   }
 
@@ -291,6 +291,7 @@ export class AiJob {
     // The model finished before the first write found its place gone.
     if (this.writer.anchorLost) {
       this.status = 'failed'
+      this.failureCode = 'anchor_lost'
       this.opts.metrics?.aiFailed('anchor_lost')
       this.events.append({ type: 'error', data: { code: 'anchor_lost', message: ANCHOR_LOST_MESSAGE } })
       return
@@ -300,6 +301,7 @@ export class AiJob {
   }
 
   private async fail(code: AiErrorCode, message: string, retryAfter?: number): Promise<void> {
+    this.failureCode = code
     this.opts.metrics?.aiFailed(code)
     await this.endWriting()
     this.status = 'failed'

@@ -5,7 +5,7 @@
  */
 import type { VersionHistory } from '../versions/history.ts'
 import type { DocStore } from '../storage/types.ts'
-import type { Logger } from '../log.ts'
+import { withIds, type Logger } from '../log.ts'
 import type { CloseCodeValue } from '../../shared/closeCodes.ts'
 import { Room } from './room.ts'
 import type { Connection } from './connection.ts'
@@ -147,7 +147,8 @@ export class RoomRegistry {
     const room = await Room.load({
       docId,
       store: this.opts.store,
-      log: this.opts.log,
+      // Every line of the room (and its persistence, summary, versions, bus link) carries the doc id.
+      log: withIds(this.opts.log, { docId }),
       compactAfterUpdates: this.opts.compactAfterUpdates,
       maxBufferedBytes: this.opts.maxBufferedBytes,
       maxDocBytes: this.opts.maxDocBytes,
@@ -190,7 +191,7 @@ export class RoomRegistry {
     this.rooms.delete(room.docId)
     const done = room
       .close()
-      .catch((err: unknown) => this.opts.log.error(`failed to store ${room.docId} on unload`, err))
+      .catch((err: unknown) => this.opts.log.error(`failed to store ${room.docId} on unload`, { docId: room.docId, err }))
       .finally(() => {
         this.unloading.delete(room.docId)
         this.failingRooms.delete(room.docId)

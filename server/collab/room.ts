@@ -276,7 +276,7 @@ export class Room implements RoomBusTarget {
     try {
       msg = decodeMessage(data)
     } catch (err) {
-      this.opts.log.debug(`closing connection to ${this.docId}: ${(err as Error).message}`)
+      this.opts.log.debug(`closing connection to ${this.docId}: ${(err as Error).message}`, { closeCode: CloseCode.ProtocolError })
       conn.close(CloseCode.ProtocolError, (err as ProtocolError).message.slice(0, 120))
       return
     }
@@ -426,7 +426,7 @@ export class Room implements RoomBusTarget {
       }
     } catch (err) {
       conn.close(CloseCode.ProtocolError, 'invalid update')
-      this.opts.log.debug(`invalid update for ${this.docId}`, (err as Error).message)
+      this.opts.log.debug(`invalid update for ${this.docId}`, { closeCode: CloseCode.ProtocolError, detail: (err as Error).message })
     }
   }
 

@@ -8,6 +8,7 @@
  * needs: `maxPayload` to refuse oversized frames before buffering them,
  * `bufferedAmount` for slow-consumer detection, and ping/pong.
  */
+import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
@@ -69,10 +70,16 @@ class EdgeSocket {
   /** Set once admitted: counted against its address and document. */
   admitted: { ip: string; docId: string } | null = null
   token: { jti: string; expiry: NodeJS.Timeout | null } | null = null
+  /** The document asked for, once the id is valid (for log lines). */
+  docId: string | undefined = undefined
+  /** The code the server closed with, if it did. */
+  closedWith: number | null = null
 
   constructor(
     readonly edge: WsEdge,
     readonly ws: WebSocket,
+    /** The upgrade request's id: the proxy's X-Request-Id, or a fresh one. */
+    readonly reqId: string,
   ) {}
 }
 
@@ -96,9 +103,9 @@ function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   else (s.early ??= []).push(bytes)
 }
 
-function onClose(this: WebSocket): void {
+function onClose(this: WebSocket, code: number): void {
   const s = edgeOf(this)
-  s.edge.forget(s)
+  s.edge.forget(s, code)
 }
 
 function onError(this: WebSocket, err: Error): void {
@@ -160,7 +167,7 @@ export class WsEdge {
   }
 
   private async onSocket(ws: WebSocket, req: IncomingMessage, url: URL): Promise<void> {
-    const s = new EdgeSocket(this, ws)
+    const s = new EdgeSocket(this, ws, requestIdOf(req))
     ;(ws as EdgeWs)[EDGE] = s
     this.live.add(s)
     ws.on('pong', onPong)
@@ -170,6 +177,7 @@ export class WsEdge {
 
     const docId = decodeDocId(url.pathname.slice(COLLAB_PATH.length))
     if (docId === null) return closeWs(ws, CloseCode.InvalidDocId)
+    s.docId = docId
     const decision: UpgradeDecision = this.opts.authorize ? await this.opts.authorize(req, docId, url) : { ok: true, readOnly: false }
     if (!decision.ok) return closeWs(ws, decision.code, decision.reason)
     if (ws.readyState !== ws.OPEN) return
@@ -177,12 +185,13 @@ export class WsEdge {
     if (decision.token) this.trackToken(s, decision.token)
 
     try {
-      const joined = await this.opts.registry.join(docId, new WsRoomSocket(ws, (code) => s.edge.closed(code)), { readOnly: decision.readOnly, ...(decision.name !== undefined && { name: decision.name }) })
+      const joined = await this.opts.registry.join(docId, new WsRoomSocket(ws, (code) => this.closed(s, code)), { readOnly: decision.readOnly, ...(decision.name !== undefined && { name: decision.name }) })
       if (ws.readyState !== ws.OPEN) {
         joined.room.leave(joined.connection)
         return
       }
       s.target = joined
+      this.opts.log.info('socket joined', { reqId: s.reqId, docId, readOnly: decision.readOnly })
       const early = s.early ?? []
       s.early = null
       for (const bytes of early) joined.room.receive(joined.connection, bytes)
@@ -190,14 +199,19 @@ export class WsEdge {
       if (err instanceof DocumentDeletedError) return closeWs(ws, CloseCode.DocumentDeleted)
       // Never serve an empty document in place of one that failed to load.
       this.opts.metrics?.storageLoadErrors.inc()
-      this.opts.log.error(`failed to load ${docId}`, err)
+      this.opts.log.error(`failed to load ${docId}`, { reqId: s.reqId, docId, closeCode: CloseCode.LoadFailed, err })
       closeWs(ws, CloseCode.LoadFailed)
     }
   }
 
   /** @internal The socket closed: undo everything the edge counted for it. */
-  forget(s: EdgeSocket): void {
+  forget(s: EdgeSocket, code: number): void {
     if (!this.live.delete(s)) return
+    // The server's own code when it closed; else the client's (1000, 1001, 1005 for none).
+    const by = s.closedWith === null ? 'client' : 'server'
+    const closeCode = s.closedWith ?? code
+    if (by === 'server' && closeCode !== CloseCode.GoingAway) this.opts.log.info('socket refused or dropped', { reqId: s.reqId, docId: s.docId, closeCode })
+    else this.opts.log.info('socket closed', { reqId: s.reqId, docId: s.docId, closeCode, by })
     if (s.target) s.target.room.leave(s.target.connection)
     if (s.admitted) {
       decrement(this.perIp, s.admitted.ip)
@@ -213,7 +227,8 @@ export class WsEdge {
   }
 
   /** @internal The server closed a socket with `code` (a refusal, a slow consumer, shutdown). */
-  closed(code: number): void {
+  closed(s: EdgeSocket, code: number): void {
+    s.closedWith ??= code
     this.opts.metrics?.wsClosed(code)
   }
 
@@ -251,8 +266,8 @@ export class WsEdge {
       if (!s.alive) {
         // No pong since the last ping: the peer is gone or stuck. terminate()
         // skips the close handshake it could not answer anyway.
+        this.closed(s, CloseCode.Timeout)
         ws.terminate()
-        this.closed(CloseCode.Timeout)
         continue
       }
       s.alive = false
@@ -267,6 +282,14 @@ function decrement(map: Map<string, number>, key: string): void {
   else map.set(key, n)
 }
 
+const REQUEST_ID = /^[\w\-=]{1,255}$/
+
+/** As hono's requestId middleware: the proxy's X-Request-Id when it is sane, else a fresh UUID. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id']
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+}
+
 function decodeDocId(raw: string): string | null {
   // Ids are plain ASCII; anything percent-encoded is not a valid id anyway.
   return isValidDocId(raw) ? raw : null
@@ -275,7 +298,8 @@ function decodeDocId(raw: string): string | null {
 function closeWs(ws: WebSocket, code: CloseCodeValue, reason: string = CLOSE_REASONS[code]): void {
   if (ws.readyState !== ws.OPEN && ws.readyState !== ws.CONNECTING) return
   ws.close(code, reason)
-  edgeOf(ws).edge.closed(code)
+  const s = edgeOf(ws)
+  s.edge.closed(s, code)
 }
 
 function toUint8Array(data: RawData): Uint8Array {

@@ -10,6 +10,7 @@ import type { JobHead } from '../ai/events/index.ts'
 import { JobUnreachableError, type SharedJobs } from '../ai/sharedJobs.ts'
 import { parseLastEventId, streamEvents, type EventFeed } from '../ai/sse.ts'
 import { ApiError } from './errors.ts'
+import { requestIdOf } from './requestLog.ts'
 import { docIdParam, jsonBody } from './validate.ts'
 import { authorize, identify } from './authorize.ts'
 import type { Role } from '../../shared/roles.ts'
@@ -63,7 +64,7 @@ export function aiRoutes(ctx: ServerContext) {
       // its id is what the per-person limits count.
       const person = ctx.access.open ? `anon:${request.requester.id}` : `token:${grant.jti}`
       if (!ctx.access.open) request.requester.name = grant.name
-      const job = await ai.start(docId, request, person)
+      const job = await ai.start(docId, request, person, requestIdOf(c))
       return streamEvents(c, job.events, 0, heartbeatMs, ctx.metrics.sseOpen)
     })
     .get('/ai/jobs/:jobId/events', async (c) => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
+import { requestId } from 'hono/request-id'
 import type { ServerContext } from '../context.ts'
 import { ApiError, createErrorHandler, errorBody } from './errors.ts'
 import { docsRoutes } from './docsRoutes.ts'
@@ -10,15 +11,13 @@ import { aiRoutes } from './aiRoutes.ts'
 import { mountStatic } from './staticRoutes.ts'
 import { shareRoutes } from './shareRoutes.ts'
 import { metricsRoutes } from './metricsRoutes.ts'
+import { requestLog } from './requestLog.ts'
 
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono()
   app.onError(createErrorHandler(ctx.log))
-  // Refusals by status; after next(), c.res holds what onError made of a throw.
-  app.use(async (c, next) => {
-    await next()
-    if (c.res.status >= 400) ctx.metrics.httpRefused(c.res.status)
-  })
+  app.use(requestId())
+  app.use(requestLog(ctx))
   app.route('/metrics', metricsRoutes(ctx))
   // Cross-origin browsers may call the API only from ALLOWED_ORIGINS.
   app.use('/api/*', cors({ origin: (origin) => (ctx.config.allowedOrigins.includes(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'], exposeHeaders: ['Retry-After'] }))

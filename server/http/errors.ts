@@ -3,6 +3,7 @@
  * `{ "error": { "code", "message" } }` with the right status.
  */
 import type { Context } from 'hono'
+import type { RequestIdVariables } from 'hono/request-id'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
@@ -39,7 +40,8 @@ export function createErrorHandler(log: Logger) {
       const code: ApiErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'bad_request'
       return c.json(errorBody(code, err.message || 'request refused'), status)
     }
-    log.error(`unhandled error on ${c.req.method} ${c.req.path}`, err)
+    const reqId = (c as Context<{ Variables: RequestIdVariables }>).get('requestId')
+    log.error(`unhandled error on ${c.req.method} ${c.req.path}`, { reqId, err })
     return c.json(errorBody('internal', 'internal server error'), 500)
   }
 }
