@@ -6,7 +6,8 @@
  *
  * The sockets are raw y-websocket clients (bench/workers/idle.ts), spread
  * over worker processes so no process needs more than a few thousand file
- * descriptors. Memory is measured for the default server and with a small
+ * descriptors. Memory is measured for the compiled server (as `npm start`
+ * runs it), the same source under tsx, and the compiled server with a small
  * young generation (see lib/variants.ts).
  */
 import { sleep } from './lib/clock.ts'
@@ -17,7 +18,7 @@ import { closeWorkers, LOAD_GENERATOR_NICE, spread, startWorkers } from './lib/i
 import { openFileLimit, phaseCost, sampleMany, type PhaseCost, type ProcSample } from './lib/proc.ts'
 import { verdict, type Table } from './lib/report.ts'
 import { msDistribution, round, type Distribution } from './lib/stats.ts'
-import { DEFAULT_VARIANT, MEMORY_VARIANTS, type ServerVariant } from './lib/variants.ts'
+import { DEFAULT_VARIANT, MEMORY_VARIANTS, TSX_VARIANT, type ServerVariant } from './lib/variants.ts'
 import { IDLE_WORKER } from './lib/typingRun.ts'
 import type { HealthResponse } from '../shared/apiTypes.ts'
 
@@ -33,6 +34,8 @@ interface Workload {
 
 interface HoldResult {
   variant: string
+  /** From spawn to the server's READY line. */
+  readyMs: number
   synced: number
   failed: number
   drops: number
@@ -62,7 +65,7 @@ export const connections: Benchmark = {
       throw new Error(`open file limit ${fdLimit} is below ${w.connections + 200}: raise it (ulimit -n) before running this benchmark`)
     }
     const results: HoldResult[] = []
-    for (const variant of ctx.quick ? [DEFAULT_VARIANT] : MEMORY_VARIANTS) {
+    for (const variant of ctx.quick ? [DEFAULT_VARIANT, TSX_VARIANT] : MEMORY_VARIANTS) {
       ctx.log(`  ${w.connections} connections, server ${variant.label}`)
       const r = await holdConnections(ctx, w, variant)
       ctx.log(`    ${r.synced} synced, ${r.failed} failed, ${r.drops} drops; ${round(r.rssPerConnKiB, 2)} KiB and ${round(r.cpuPerConnMs, 3)} ms per connection`)
@@ -72,6 +75,7 @@ export const connections: Benchmark = {
       title: `Connections (${w.connections} raw y-websocket clients over ${w.docs} documents, ${WORKERS} client processes)`,
       columns: [
         'server',
+        'start-up ms',
         'connections',
         'synced',
         'failed',
@@ -90,6 +94,7 @@ export const connections: Benchmark = {
       ],
       rows: results.map((r) => [
         r.variant,
+        round(r.readyMs, 0),
         w.connections,
         r.synced,
         r.failed,
@@ -111,7 +116,7 @@ export const connections: Benchmark = {
     // RSS moves with GC timing; the target is judged on the larger of the two readings.
     const rssPerConn = Math.max(base.rssPerConnKiB, base.rssPerConnHeldKiB)
     const notes = [
-      `target 10,000 connections RSS per connection ≤ 6 KiB (default server, larger of the two readings): ${round(rssPerConn, 2)} KiB (${verdict(rssPerConn, 6)}); failures ${base.failed}, drops ${base.drops} (${base.failed === 0 && base.drops === 0 ? 'pass' : 'MISS'})`,
+      `target 10,000 connections RSS per connection ≤ 6 KiB (${base.variant}, larger of the two readings): ${round(rssPerConn, 2)} KiB (${verdict(rssPerConn, 6)}); failures ${base.failed}, drops ${base.drops} (${base.failed === 0 && base.drops === 0 ? 'pass' : 'MISS'})`,
       `target CPU per connection ≤ 0.2 ms: ${round(base.cpuPerConnMs, 3)} ms (${verdict(base.cpuPerConnMs, 0.2)})`,
     ]
     for (const r of results) {
@@ -127,7 +132,7 @@ export const connections: Benchmark = {
 async function holdConnections(ctx: BenchContext, w: Workload, variant: ServerVariant): Promise<HoldResult> {
   const docIds = Array.from({ length: w.connections }, (_, i) => `conn-${i % w.docs}`)
   const env = { PING_INTERVAL_MS: String(PING_INTERVAL_MS) }
-  return withServer(ctx, `${w.connections}-connections-${variant.label}`, { env, nodeArgs: variant.nodeArgs }, async (server) => {
+  return withServer(ctx, `${w.connections}-connections-${variant.label}`, { env, build: variant.build, nodeArgs: variant.nodeArgs }, async (server) => {
     const workers = await startWorkers<IdleApi>(IDLE_WORKER, WORKERS, { nice: LOAD_GENERATOR_NICE })
     try {
       const pids = workers.map((h) => h.pid)
@@ -153,6 +158,7 @@ async function holdConnections(ctx: BenchContext, w: Workload, variant: ServerVa
       const connect = phaseCost(baseline, connected)
       return {
         variant: variant.label,
+        readyMs: server.readyMs,
         synced: opened.reduce((n, o) => n + o.synced, 0),
         failed: opened.reduce((n, o) => n + o.failed, 0),
         drops: statuses.reduce((n, s) => n + s.drops, 0),

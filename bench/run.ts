@@ -20,8 +20,9 @@ import { coldLoad } from './coldload.ts'
 import { aiOneRoom, aiStreaming } from './ai.ts'
 import { durability } from './durability.ts'
 import { scale } from './scale.ts'
+import { startup } from './startup.ts'
 
-const ALL: Benchmark[] = [fanout, rooms, connections, coldLoad, aiStreaming, aiOneRoom, durability, scale]
+const ALL: Benchmark[] = [fanout, rooms, connections, startup, coldLoad, aiStreaming, aiOneRoom, durability, scale]
 
 function parseArgs(argv: string[]): { names: string[]; quick: boolean; profile: boolean } {
   const names: string[] = []

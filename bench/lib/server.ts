@@ -1,7 +1,9 @@
 /**
- * The real server in its own process, as `npm start` runs it
- * (`node --import tsx server/main.ts`), with SQLite in a temp folder. The
- * bench reads its CPU and memory from /proc by pid, and can start it with
+ * The real server in its own process, with SQLite in a temp folder: by
+ * default its source under tsx (`node --import tsx server/main.ts`, as the
+ * benchmarks have always run it, so their figures stay comparable), or
+ * compiled (`node dist/server/main.js`, as `npm start` runs it). The bench
+ * reads its CPU and memory from /proc by pid, and can start it with
  * `--cpu-prof` to see where its time goes.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -9,6 +11,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { HealthResponse } from '../../shared/apiTypes.ts'
+import { compiledServer } from './compiled.ts'
+import { nowUs } from './clock.ts'
 import { sampleProc, type ProcSample } from './proc.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -22,13 +26,19 @@ export interface BenchServerOptions {
   profileDir?: string
   /** Extra node flags (e.g. --heapsnapshot-signal=SIGUSR2 for a memory diagnosis). */
   nodeArgs?: string[]
+  /** `tsx` (the default) runs server/main.ts through tsx; `compiled` runs the JavaScript that `npm run build` makes. */
+  build?: ServerBuild
 }
+
+export type ServerBuild = 'tsx' | 'compiled'
 
 export interface BenchServer {
   pid: number
   url: string
   wsUrl: string
   dataDir: string
+  /** From spawn to its READY line. */
+  readyMs: number
   sample(): ProcSample
   health(): Promise<HealthResponse>
   /** SIGTERM (the server stores every room), then wait for the exit. */
@@ -62,15 +72,18 @@ export function benchTempDir(prefix: string): string {
 
 export async function startBenchServer(opts: BenchServerOptions = {}): Promise<BenchServer> {
   const dataDir = opts.dataDir ?? benchTempDir('data')
-  const args = ['--import', 'tsx', ...(opts.nodeArgs ?? [])]
+  const compiled = opts.build === 'compiled'
+  const args = [...(compiled ? [] : ['--import', 'tsx']), ...(opts.nodeArgs ?? [])]
   if (opts.profileDir) {
     fs.mkdirSync(opts.profileDir, { recursive: true })
     args.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`)
   }
-  args.push(path.join(ROOT, 'server/main.ts'))
+  args.push(compiled ? await compiledServer() : path.join(ROOT, 'server/main.ts'))
+  const startedUs = nowUs()
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...BENCH_ENV, DATA_DIR: dataDir, ...opts.env },
+    // The compiled tree has no client of its own: both builds serve the checkout's.
+    env: { ...process.env, ...BENCH_ENV, STATIC_DIR: path.join(ROOT, 'dist/client'), DATA_DIR: dataDir, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(child)
@@ -88,10 +101,12 @@ export async function startBenchServer(opts: BenchServerOptions = {}): Promise<B
     }),
   )
   const url = await waitReady(child, exited, () => out)
+  const readyMs = (nowUs() - startedUs) / 1000
   const port = new URL(url).port
   return {
     pid: child.pid!,
     url,
+    readyMs,
     wsUrl: `ws://127.0.0.1:${port}/api/collab`,
     dataDir,
     sample: () => sampleProc(child.pid!),
