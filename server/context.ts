@@ -26,4 +26,6 @@ export interface ServerContext {
   revokeLive: (jti: string) => number
   /** The document was deleted from the store: close its sockets (4410) and unload it, on every instance. */
   deleteLive: (docId: string) => void
+  /** A version of the document is about to be restored: stop its AI jobs, on every instance. */
+  restoringLive: (docId: string) => void
 }

@@ -35,6 +35,7 @@ export const ControlTag = {
   InstanceLeaving: 3,
   AiCommand: 4,
   DocConnections: 5,
+  Restoring: 6,
 } as const
 
 const AI_COMMANDS: readonly AiCommand[] = ['cancel', 'accept', 'discard']
@@ -85,6 +86,11 @@ export function encodeControlMessage(from: InstanceId, m: ControlMessage): Uint8
     }
     case 'deleted': {
       const e = header(from, ControlTag.Deleted)
+      encoding.writeVarString(e, m.docId)
+      return encoding.toUint8Array(e)
+    }
+    case 'restoring': {
+      const e = header(from, ControlTag.Restoring)
       encoding.writeVarString(e, m.docId)
       return encoding.toUint8Array(e)
     }
@@ -140,6 +146,8 @@ export function decodeControlMessage(frame: Uint8Array): Decoded<ControlMessage>
         return { type: 'revoked', jti: decoding.readVarString(d) }
       case ControlTag.Deleted:
         return { type: 'deleted', docId: decoding.readVarString(d) }
+      case ControlTag.Restoring:
+        return { type: 'restoring', docId: decoding.readVarString(d) }
       case ControlTag.InstanceHeartbeat:
         return { type: 'instance-heartbeat' }
       case ControlTag.InstanceLeaving:

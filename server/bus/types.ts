@@ -64,6 +64,8 @@ export type ControlMessage =
   | { type: 'revoked'; jti: string }
   /** A document was deleted: close its sockets (4410) and unload it. */
   | { type: 'deleted'; docId: string }
+  /** A version of the document is being restored: stop its AI jobs (they would write into a document their prompt never saw). */
+  | { type: 'restoring'; docId: string }
   /** The sender is alive; an instance silent for a few periods is dead (drop its carets). */
   | { type: 'instance-heartbeat' }
   /** The sender is shutting down: drop its carets now instead of after the timeout. */

@@ -57,6 +57,8 @@ export interface ClusterRulesOptions {
   timings: ClusterRulesTimings
   /** A document was deleted (here or elsewhere): stop what else runs on it here (AI jobs). */
   onDeleted: (docId: string) => void
+  /** A version of a document is being restored (here or elsewhere): stop its AI jobs here. */
+  onRestoring: (docId: string) => void
 }
 
 export class ClusterRules {
@@ -85,6 +87,17 @@ export class ClusterRules {
   deleted(docId: string): void {
     this.opts.bus.publishControl({ type: 'deleted', docId })
     this.dropDocument(docId)
+  }
+
+  /**
+   * A version of the document is being restored here: stop its AI jobs here
+   * and on every instance. The bus is best effort: a job elsewhere that
+   * misses the message writes on after the restore, as it would after any
+   * concurrent edit.
+   */
+  restoring(docId: string): void {
+    this.opts.bus.publishControl({ type: 'restoring', docId })
+    this.opts.onRestoring(docId)
   }
 
   /** This instance's sockets per document changed: tell the others soon. */
@@ -150,6 +163,9 @@ export class ClusterRules {
         return
       case 'deleted':
         this.dropDocument(message.docId)
+        return
+      case 'restoring':
+        this.opts.onRestoring(message.docId)
         return
       case 'doc-connections':
         this.opts.remote.record(from, message.counts)

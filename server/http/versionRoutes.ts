@@ -92,7 +92,7 @@ export function versionRoutes(ctx: ServerContext) {
       const grant = await authorize(c, ctx, id, 'editor')
       const versionId = versionIdParam(c)
       const result = await withRoom(id, async (room) => {
-        ctx.ai?.cancelDocument(id, 'restored')
+        ctx.restoringLive(id)
         const origin: RestoreOrigin = Object.freeze({ kind: 'restore', versionId, by: grant.name })
         try {
           return await history.restore(id, room.doc, room.fragment, versionId, origin, [grant.name])

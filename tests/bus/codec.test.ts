@@ -30,6 +30,7 @@ const docMessages: DocMessage[] = [
 const controlMessages: ControlMessage[] = [
   { type: 'revoked', jti: 'abc-123' },
   { type: 'deleted', docId: 'doc/with spaces/ü' },
+  { type: 'restoring', docId: 'doc/ü' },
   { type: 'instance-heartbeat' },
   { type: 'instance-leaving' },
   { type: 'ai-command', jobId: 'j1', command: 'cancel' },
