@@ -136,6 +136,35 @@ describe.skipIf(skip)('version history in the browser', () => {
     await poll(() => marked(alice.page)).toEqual({ added: ['Added since this version: Bob adds a line.'], removed: [] })
   })
 
+  test('a long document opens at its first change, and Next change moves to the one after', async () => {
+    const alice = await suite.person(ALICE, { viewport: { width: 1100, height: 700 } })
+    const docId = await createDocFromHome(alice.page, suite.app.url)
+    await write(alice.page, Array.from({ length: 60 }, (_, i) => `Paragraph number ${i + 1} of a long report.`).join('\n'))
+    await expectSaved(alice.page)
+    expect((await call(suite.app.url, `/api/docs/${docId}/versions`, { method: 'POST', body: { name: 'Long' } })).status).toBe(201)
+    await caretAtEndOf(alice.page, 39)
+    await write(alice.page, ' Edited far down.')
+    await caretAtEndOf(alice.page, 54)
+    await write(alice.page, ' And further.')
+    await expectSaved(alice.page)
+
+    await alice.page.getByTestId('history-button').click()
+    const dialog = historyDialog(alice.page)
+    await poll(() => dialog.locator('.change-nav__where').textContent()).toBe('Change 1 of 2')
+    const inView = () =>
+      alice.page.evaluate(() => {
+        const current = document.querySelector('.diff-current')
+        const pane = document.querySelector('.history-preview')!.getBoundingClientRect()
+        if (!current) return null
+        const box = current.getBoundingClientRect()
+        return { text: current.textContent, visible: box.top >= pane.top && box.bottom <= pane.bottom }
+      })
+    await poll(inView).toEqual({ text: expect.stringContaining('Paragraph number 40 of a long report. Edited far down.'), visible: true })
+    await dialog.getByRole('button', { name: 'Next change' }).click()
+    await poll(inView).toEqual({ text: expect.stringContaining('Paragraph number 55 of a long report. And further.'), visible: true })
+    expect(await dialog.locator('.change-nav__where').textContent()).toBe('Change 2 of 2')
+  })
+
   test('at phone width the list and the version take the screen in turn, without sideways scrolling', async () => {
     const alice = await suite.person(ALICE, { viewport: { width: 390, height: 760 }, isMobile: true, hasTouch: true })
     const docId = await createDocFromHome(alice.page, suite.app.url)

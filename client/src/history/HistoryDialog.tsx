@@ -18,6 +18,7 @@ import { describeError } from '../api/http.ts'
 import { deleteVersion, getVersionMarkdown, nameCurrentVersion, nameVersion, restoreVersion } from '../api/versionsApi.ts'
 import { copyText } from '../ui/clipboard.ts'
 import { ChevronLeftIcon } from '../ui/icons.tsx'
+import { ChangeNavigator } from './ChangeNavigator.tsx'
 import { DiffView, type DiffLayout } from './DiffView.tsx'
 import { formatWhen, versionTitle } from './versionLabels.ts'
 import { useComparison, useVersionList } from './useVersions.ts'
@@ -228,14 +229,15 @@ export function HistoryDialog({ docId, token, editor, access, onClose }: History
           <p className="history-preview__status" role="status" data-error={status?.error ? 'true' : undefined}>
             {status?.text}
           </p>
-          <Comparison comparison={comparison} layout={layout} />
+          <Comparison comparison={comparison} layout={layout} versionId={selectedId} />
         </section>
       </div>
     </dialog>
   )
 }
 
-function Comparison({ comparison, layout }: { comparison: ReturnType<typeof useComparison>; layout: DiffLayout }) {
+function Comparison({ comparison, layout, versionId }: { comparison: ReturnType<typeof useComparison>; layout: DiffLayout; versionId: string | null }) {
+  const diffRef = useRef<HTMLDivElement>(null)
   if (comparison.state === 'idle') return null
   if (comparison.state === 'loading') return <p className="history-preview__note">Loading…</p>
   if (comparison.state === 'failed') {
@@ -256,7 +258,10 @@ function Comparison({ comparison, layout }: { comparison: ReturnType<typeof useC
           </span>
         )}
       </p>
-      <DiffView blocks={diff.blocks} layout={layout} />
+      <ChangeNavigator root={diffRef} count={diff.stats.added + diff.stats.removed + diff.stats.changed} selectionKey={`${versionId}:${layout}`} />
+      <div ref={diffRef}>
+        <DiffView blocks={diff.blocks} layout={layout} />
+      </div>
     </>
   )
 }
