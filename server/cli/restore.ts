@@ -68,18 +68,18 @@ function checkedBackup(backup: string): DatabaseFacts {
   return facts
 }
 
-function refuseIfOpen(live: string): void {
+/** Why the database at `live` must not be replaced now, or null. */
+function inUse(live: string): string | null {
   let open
   try {
     open = sqliteInUse(live)
   } catch (err) {
-    fail(
+    return (
       `Not restored: could not tell whether a server has ${live} open (${(err as Error).message}). ` +
-        'If no server runs on this folder and that file is damaged, move it away and run the restore again.',
-      1,
+      'If no server runs on this folder and that file is damaged, move it away and run the restore again.'
     )
   }
-  if (open) fail(`Not restored: a server (or another process, such as a backup) has ${live} open. Stop the server, then run the restore again.`, 1)
+  return open ? `Not restored: a server (or another process, such as a backup) has ${live} open. Stop the server, then run the restore again.` : null
 }
 
 async function main(): Promise<void> {
@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   checkedBackup(backup)
   fs.mkdirSync(config.dataDir, { recursive: true })
   const hadLive = fs.existsSync(live)
-  if (hadLive) refuseIfOpen(live)
+  const busy = hadLive && inUse(live)
+  if (busy) fail(busy, 1)
 
   const started = performance.now()
   const incoming = `${live}.restoring`
@@ -105,6 +106,12 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof BadDatabaseError) fail(`Not restored: the copy failed its check: ${err.message}`, 1)
     throw err
+  }
+  // Asked again right before the swap: a server may have started during the copy.
+  const busyNow = fs.existsSync(live) && inUse(live)
+  if (busyNow) {
+    fs.rmSync(incoming, { force: true })
+    fail(busyNow, 1)
   }
   const kept = `${live}.before-restore`
   if (hadLive) fs.renameSync(live, kept)

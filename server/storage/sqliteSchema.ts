@@ -13,8 +13,9 @@
  * Migrations 1-3 are the schema as it grew before files recorded a version,
  * so a file at version 0 may be at any of them. They are written to run
  * again safely (IF NOT EXISTS, column checks), and a file at version 3 or
- * lower runs all three. From 4 on, each runs once, by number. Never edit a
- * migration that has shipped: add the next one.
+ * lower runs all three: at 3 nothing later has run yet, so that costs
+ * nothing and puts back a table lost from the file. From 4 on, each runs
+ * once, by number. Never edit a migration that has shipped: add the next.
  */
 import fs from 'node:fs'
 import Database from 'better-sqlite3'

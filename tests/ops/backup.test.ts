@@ -1,6 +1,7 @@
 /**
- * `npm run backup` and `npm run restore` against real servers (child
- * processes) and real y-websocket clients.
+ * The backup and restore commands (`npm run backup`, `npm run restore`, run
+ * from source) against real servers (child processes) and real y-websocket
+ * clients.
  *
  * What counts as acknowledged is what an observing client was sent: the
  * server stores an update before it broadcasts it (see
@@ -17,7 +18,7 @@ import { SQLITE_SCHEMA_VERSION } from '../../server/storage/sqliteSchema.ts'
 import { appendParagraph, connectSynced, type TestClient } from '../support/clients.ts'
 import { spawnServer, tempDir, type SpawnedServer } from '../support/servers.ts'
 import { rng, sleep, waitFor } from '../support/wait.ts'
-import { runNpm } from './fixtures/cli.ts'
+import { runCli } from './fixtures/cli.ts'
 import { folderHashes } from './fixtures/files.ts'
 
 /** True if state vector `a` includes everything in `b`. */
@@ -81,7 +82,7 @@ describe('backup while people write', () => {
     const acknowledged = rooms.map((r) => ({ id: r.id, seen: Y.encodeStateVector(r.observer.doc), lines: r.observer.text().split('\n') }))
     const writtenBefore = written
     const file = path.join(tempDir(), 'quill-backup.sqlite')
-    const backup = await runNpm('backup', [file], { DATA_DIR: dataDir })
+    const backup = await runCli('backup', [file], { DATA_DIR: dataDir })
     const writtenDuring = written - writtenBefore
     writing = false
     await Promise.all(writers)
@@ -95,12 +96,12 @@ describe('backup while people write', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual([path.basename(file)])
     expect(integrity(file)).toBe('ok')
     // A second backup to the same name does not replace the first unless told to.
-    const again = await runNpm('backup', [file], { DATA_DIR: dataDir })
+    const again = await runCli('backup', [file], { DATA_DIR: dataDir })
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('already exists')
 
     const restoredDir = tempDir()
-    const restore = await runNpm('restore', [file], { DATA_DIR: restoredDir })
+    const restore = await runCli('restore', [file], { DATA_DIR: restoredDir })
     expect(restore.stderr).toBe('')
     expect(restore.code).toBe(0)
     expect(restore.stdout).toMatch(new RegExp(`^Restored ${file} into ${restoredDir}/docs\\.sqlite: [\\d.]+ MiB, 2 documents, schema version ${SQLITE_SCHEMA_VERSION}, integrity ok`))
@@ -129,7 +130,7 @@ describe('restore refuses', () => {
     await other.append('from-backup', new Uint8Array([0, 0]), Date.now())
     await other.close()
     const backup = path.join(tempDir(), 'good.sqlite')
-    const taken = await runNpm('backup', [backup], { DATA_DIR: source })
+    const taken = await runCli('backup', [backup], { DATA_DIR: source })
     expect(taken.code).toBe(0)
     return { dataDir, backup }
   }
@@ -180,13 +181,13 @@ describe('restore refuses', () => {
     for (const b of bad) {
       const file = path.join(path.dirname(backup), `${b.name.replace(/\W+/g, '-')}.sqlite`)
       b.make(backup, file)
-      const r = await runNpm('restore', [file], { DATA_DIR: dataDir })
+      const r = await runCli('restore', [file], { DATA_DIR: dataDir })
       expect({ name: b.name, code: r.code, stdout: r.stdout }).toEqual({ name: b.name, code: 1, stdout: '' })
       expect(r.stderr, b.name).toMatch(b.says)
       expect(folderHashes(dataDir), b.name).toEqual(before)
     }
     // The good one goes in, and the document it replaced is kept aside.
-    const ok = await runNpm('restore', [backup], { DATA_DIR: dataDir })
+    const ok = await runCli('restore', [backup], { DATA_DIR: dataDir })
     expect(ok.code).toBe(0)
     expect(fs.readdirSync(dataDir).sort()).toEqual(['docs.sqlite', 'docs.sqlite.before-restore'])
     const store = new SqliteStore({ dataDir })
@@ -199,7 +200,7 @@ describe('restore refuses', () => {
     const server = await start({ DATA_DIR: dataDir })
     const writer = await connect(server.wsUrl, 'current')
     appendParagraph(writer.doc, 'still here')
-    const r = await runNpm('restore', [backup], { DATA_DIR: dataDir })
+    const r = await runCli('restore', [backup], { DATA_DIR: dataDir })
     expect(r.code).toBe(1)
     expect(r.stderr).toBe(`Not restored: a server (or another process, such as a backup) has ${dataDir}/docs.sqlite open. Stop the server, then run the restore again.\n`)
     expect(fs.readdirSync(dataDir).filter((f) => f.includes('restor'))).toEqual([])
@@ -213,7 +214,7 @@ describe('with PostgreSQL', () => {
 
   it('backup prints the pg_dump command, without the password, and does nothing else', async () => {
     const file = path.join(tempDir(), 'quill.dump')
-    const r = await runNpm('backup', [file], env)
+    const r = await runCli('backup', [file], env)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`  pg_dump --format=custom --file=${file} --dbname=postgres://quill@db.example:5432/quill\n`)
     expect(r.stdout + r.stderr).not.toContain('s3cret')
@@ -221,7 +222,7 @@ describe('with PostgreSQL', () => {
   })
 
   it('restore prints the pg_restore command, without the password, and does nothing else', async () => {
-    const r = await runNpm('restore', ['my dump.pgdump'], env)
+    const r = await runCli('restore', ['my dump.pgdump'], env)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain("  pg_restore --clean --if-exists --no-owner --single-transaction --dbname=postgres://quill@db.example:5432/quill 'my dump.pgdump'\n")
     expect(r.stdout).toContain('Stop every instance')

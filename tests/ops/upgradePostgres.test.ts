@@ -12,7 +12,7 @@ import { PostgresStore, StorageUnavailableError } from '../../server/storage/pos
 import { MIGRATIONS } from '../../server/storage/postgresSchema.ts'
 import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
 import { tempDir } from '../support/tempDir.ts'
-import { runNpm } from './fixtures/cli.ts'
+import { runCli } from './fixtures/cli.ts'
 
 const skip = announcePostgresSkip('tests/ops/upgradePostgres.test.ts')
 const latest = Math.max(...MIGRATIONS.map((m) => m.version))
@@ -63,8 +63,8 @@ describe.skipIf(skip)('PostgreSQL upgrades and backups', () => {
 
     const file = path.join(tempDir(), 'quill.dump')
     const withPassword = (url: string) => url.replace('postgres@', 'postgres:unused-pw@')
-    const dump = await runNpm('backup', [file], { STORAGE: 'postgres', DATABASE_URL: withPassword(from) })
-    const restore = await runNpm('restore', [file], { STORAGE: 'postgres', DATABASE_URL: withPassword(into) })
+    const dump = await runCli('backup', [file], { STORAGE: 'postgres', DATABASE_URL: withPassword(from) })
+    const restore = await runCli('restore', [file], { STORAGE: 'postgres', DATABASE_URL: withPassword(into) })
     for (const printed of [dump, restore]) {
       expect(printed.code).toBe(0)
       expect(printed.stdout).not.toContain('unused-pw')
