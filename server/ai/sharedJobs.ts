@@ -26,7 +26,7 @@
 import { isTerminalEvent, type AiAcceptResult, type AiEventRecord, type AiJobStatus } from '../../shared/aiProtocol.ts'
 import type { AiCommand, Bus, ControlMessage, InstanceId, Subscription } from '../bus/types.ts'
 import { Peers } from '../collab/peers.ts'
-import type { Logger } from '../log.ts'
+import { withIds, type Logger } from '../log.ts'
 import { EventIdTaken, type AiEventStore, type Following, type JobHead, type JobOutcome } from './events/index.ts'
 import { JobStateError, type AiJob } from './job.ts'
 
@@ -97,7 +97,7 @@ export class SharedJobs {
   mirror(job: AiJob): Promise<void> {
     let chain = Promise.resolve()
     let broken = false
-    const renew = () => void this.opts.store.keepAlive(job.id, ALIVE_TTL_MS).catch((err: unknown) => this.opts.log.warn(`AI job ${job.id}: renewing its keep-alive failed`, (err as Error).message))
+    const renew = () => void this.opts.store.keepAlive(job.id, ALIVE_TTL_MS).catch((err: unknown) => withIds(this.opts.log, { jobId: job.id }).warn(`AI job ${job.id}: renewing its keep-alive failed`, (err as Error).message))
     // Before the start event, so no instance ever sees the job without it.
     chain = this.opts.store.keepAlive(job.id, ALIVE_TTL_MS).catch(() => {})
     const renewal = setInterval(renew, ALIVE_RENEW_MS)
@@ -109,9 +109,9 @@ export class SharedJobs {
         broken = true
         if (err instanceof EventIdTaken) {
           // Another instance took us for dead and ended the job for everyone.
-          this.opts.log.warn(`AI job ${job.id} was ended by another instance (this one was taken for dead); stopping it`)
+          withIds(this.opts.log, { jobId: job.id }).warn(`AI job ${job.id} was ended by another instance (this one was taken for dead); stopping it`)
           job.cancel()
-        } else this.opts.log.error(`AI job ${job.id}: storing event ${record.id} in the shared event store failed; other instances will not see the rest`, err)
+        } else withIds(this.opts.log, { jobId: job.id }).error(`AI job ${job.id}: storing event ${record.id} in the shared event store failed; other instances will not see the rest`, err)
       })
       chain = next
       this.mirrors.add(next)
@@ -194,7 +194,7 @@ export class SharedJobs {
     try {
       await this.opts.store.settle(jobId, outcome)
     } catch (err) {
-      this.opts.log.error(`AI job ${jobId}: storing its outcome failed`, err)
+      withIds(this.opts.log, { jobId }).error(`AI job ${jobId}: storing its outcome failed`, err)
     }
   }
 
@@ -262,7 +262,7 @@ export class SharedJobs {
     } catch (err) {
       // A conflict (still running, already settled the other way): the
       // sender reads the state from the store and answers it itself.
-      if (!(err instanceof JobStateError)) this.opts.log.error(`AI job ${jobId}: ${command} from another instance failed`, err)
+      if (!(err instanceof JobStateError)) withIds(this.opts.log, { jobId }).error(`AI job ${jobId}: ${command} from another instance failed`, err)
     }
   }
 
@@ -281,7 +281,7 @@ export class SharedJobs {
       if (runner !== instance) continue
       void this.opts.store.head(jobId).then(
         (head) => (head && !head.ended ? this.endLost(jobId, head) : undefined),
-        (err: unknown) => this.opts.log.error(`AI job ${jobId}: reading it after its instance died failed`, err),
+        (err: unknown) => withIds(this.opts.log, { jobId }).error(`AI job ${jobId}: reading it after its instance died failed`, err),
       )
     }
   }
@@ -295,13 +295,13 @@ export class SharedJobs {
     for (const jobId of this.followed.keys()) {
       void this.opts.store.head(jobId).then(
         (head) => (head && this.lost(head) ? this.endLost(jobId, head) : undefined),
-        (err: unknown) => this.opts.log.debug(`AI job ${jobId}: keep-alive check failed`, (err as Error).message),
+        (err: unknown) => withIds(this.opts.log, { jobId }).debug(`AI job ${jobId}: keep-alive check failed`, (err as Error).message),
       )
     }
   }
 
   private async endLost(jobId: string, head: JobHead): Promise<void> {
-    this.opts.log.warn(`AI job ${jobId}: its instance ${head.instance} is gone; ending the job with instance_lost`)
+    withIds(this.opts.log, { jobId }).warn(`AI job ${jobId}: its instance ${head.instance} is gone; ending the job with instance_lost`)
     const record: AiEventRecord = {
       id: head.lastId + 1,
       type: 'error',
@@ -311,7 +311,7 @@ export class SharedJobs {
       await this.opts.store.append(jobId, record, this.instanceId)
     } catch (err) {
       // Another instance ended it first, or the job's own last event won: either way it has ended.
-      if (!(err instanceof EventIdTaken)) this.opts.log.error(`AI job ${jobId}: storing instance_lost failed`, err)
+      if (!(err instanceof EventIdTaken)) withIds(this.opts.log, { jobId }).error(`AI job ${jobId}: storing instance_lost failed`, err)
     }
   }
 }
