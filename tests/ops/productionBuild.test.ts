@@ -192,27 +192,43 @@ describe('production build', () => {
     }
   })
 
-  it('the compiled CLIs run as npm runs them: share prints a working link', async () => {
-    const { stdout } = await run('npm', ['run', '--silent', 'share', '--', 'cli-doc', '--role', 'viewer'], {
-      cwd: tree,
-      env: { ...process.env, NODE_OPTIONS: '', AUTH_SECRET: SECRET, PUBLIC_URL: 'https://docs.example.com' },
-    })
+  it('share runs compiled and prints a working link', async () => {
+    const { stdout } = await npm(['share', '--', 'cli-doc', '--role', 'viewer'], { AUTH_SECRET: SECRET, PUBLIC_URL: 'https://docs.example.com' })
     const link = new URL(stdout.trim())
     expect(link.pathname).toBe('/d/cli-doc')
     const verified = await verifyToken(SECRET, link.searchParams.get('token')!)
     expect(verified.ok && verified.grant).toMatchObject({ doc: 'cli-doc', role: 'viewer' })
   })
 
-  it('migrate-to-postgres opens the SQLite folder and reports an unreachable database in one line', async () => {
-    const dataDir = tempDir()
-    const srv = await spawnServer({ DATA_DIR: dataDir }, { command: process.execPath, args: [path.join(tree, 'dist/server/main.js')], cwd: tree })
-    srv.child.kill('SIGTERM')
-    await srv.exited
+  it('backup, restore and migrate-to-postgres run compiled: a document backed up from a running server is there after restoring into a new folder', async () => {
+    const compiledServer = { command: process.execPath, args: [path.join(tree, 'dist/server/main.js')], cwd: tree }
+    const [from, to] = [tempDir(), tempDir()]
+    const source = await spawnServer({ DATA_DIR: from }, compiledServer)
+    let id: string
+    try {
+      const created = await fetch(`${source.url}/api/docs/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ format: 'md', name: 'kept.md', text: '# Kept\n\nthrough backup and restore' }),
+      })
+      ;({ id } = (await created.json()) as { id: string })
+      await npm(['backup', '--', path.join(from, 'copy.sqlite')], { DATA_DIR: from })
+    } finally {
+      source.child.kill('SIGTERM')
+      await source.exited
+    }
+    await npm(['restore', '--', path.join(from, 'copy.sqlite')], { DATA_DIR: to })
+    const restored = await spawnServer({ DATA_DIR: to }, compiledServer)
+    try {
+      const md = await fetch(`${restored.url}/api/docs/${id}/export?format=md`)
+      expect(await md.text()).toContain('through backup and restore')
+    } finally {
+      restored.child.kill('SIGTERM')
+      await restored.exited
+    }
+    // Opens the SQLite folder, then stops at the unreachable database with one line naming it.
     const port = await freePort()
-    const failed = await run('npm', ['run', '--silent', 'migrate-to-postgres', '--', '--data', dataDir, '--database', `postgres://quill@127.0.0.1:${port}/quill`], {
-      cwd: tree,
-      env: { ...process.env, NODE_OPTIONS: '' },
-    }).then(
+    const failed = await npm(['migrate-to-postgres', '--', '--data', to, '--database', `postgres://quill@127.0.0.1:${port}/quill`]).then(
       () => null,
       (err: { code?: number; stderr?: string }) => err,
     )
@@ -220,4 +236,11 @@ describe('production build', () => {
     expect(failed?.stderr).toContain(`127.0.0.1:${port}`)
     expect(failed?.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find/)
   })
+
+  /** `npm run <script>` in the built tree, with only the environment the test gives for storage. */
+  function npm(args: string[], env: Record<string, string> = {}) {
+    const base: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
+    for (const k of ['STORAGE', 'DATABASE_URL', 'DATA_DIR']) delete base[k]
+    return run('npm', ['run', '--silent', ...args], { cwd: tree, env: { ...base, ...env } })
+  }
 })
