@@ -207,6 +207,29 @@ describe('restore refuses', () => {
     const reader = await connect(server.wsUrl, 'current')
     await waitFor(() => reader.text() === 'still here', 'the document still served')
   })
+
+  it('nothing after a crash: a killed server leaves no stale lock, and the database kept aside has its last writes', async () => {
+    const { dataDir, backup } = await folderAndBackup()
+    const server = await start({ DATA_DIR: dataDir, COMPACT_AFTER_UPDATES: '100000' })
+    const writer = await connect(server.wsUrl, 'current')
+    const observer = await connect(server.wsUrl, 'current')
+    appendParagraph(writer.doc, 'written just before the crash')
+    await waitFor(() => observer.text() === 'written just before the crash', 'the write acknowledged')
+    server.child.kill('SIGKILL')
+    await server.exited
+    expect(fs.statSync(path.join(dataDir, 'docs.sqlite-wal')).size).toBeGreaterThan(0)
+
+    const r = await runCli('restore', [backup], { DATA_DIR: dataDir })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    // The kept database is one file: what was only in the crashed server's WAL was folded into it first.
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['docs.sqlite', 'docs.sqlite.before-restore'])
+    const keptDir = tempDir()
+    fs.copyFileSync(path.join(dataDir, 'docs.sqlite.before-restore'), path.join(keptDir, 'docs.sqlite'))
+    const kept = await start({ DATA_DIR: keptDir })
+    const reader = await connect(kept.wsUrl, 'current')
+    expect(reader.text()).toBe('written just before the crash')
+  })
 })
 
 describe('with PostgreSQL', () => {
