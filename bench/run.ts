@@ -21,8 +21,9 @@ import { aiOneRoom, aiStreaming } from './ai.ts'
 import { durability } from './durability.ts'
 import { scale } from './scale.ts'
 import { startup } from './startup.ts'
+import { versions } from './versions.ts'
 
-const ALL: Benchmark[] = [fanout, rooms, connections, startup, coldLoad, aiStreaming, aiOneRoom, durability, scale]
+const ALL: Benchmark[] = [fanout, rooms, connections, startup, coldLoad, aiStreaming, aiOneRoom, durability, scale, versions]
 
 function parseArgs(argv: string[]): { names: string[]; quick: boolean; profile: boolean } {
   const names: string[] = []

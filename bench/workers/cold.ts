@@ -17,9 +17,8 @@ import { fromBase64, toBase64 } from 'lib0/buffer'
 import { nowUs, waitUntil } from '../lib/clock.ts'
 import type { ColdApi } from '../lib/coldApi.ts'
 import { serveApi } from '../lib/ipc.ts'
-import { DOC_FIELD, docText, paragraph } from '../lib/ydoc.ts'
-
-const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit '
+import { edit, rng } from '../lib/editHistory.ts'
+import { docText } from '../lib/ydoc.ts'
 
 function provider(wsUrl: string, docId: string, doc: Y.Doc, polyfill: unknown = WebSocket): WebsocketProvider {
   return new WebsocketProvider(wsUrl, docId, doc, { WebSocketPolyfill: polyfill as unknown as typeof globalThis.WebSocket, disableBc: true })
@@ -53,34 +52,6 @@ function synced(p: WebsocketProvider): Promise<void> {
       resolve()
     }
     p.on('sync', on)
-  })
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function edit(doc: Y.Doc, r: () => number): void {
-  const frag = doc.getXmlFragment(DOC_FIELD)
-  doc.transact(() => {
-    if (frag.length === 0 || r() < 0.01) {
-      frag.insert(Math.floor(r() * (frag.length + 1)), [paragraph('')])
-      return
-    }
-    const text = (frag.get(Math.floor(r() * frag.length)) as Y.XmlElement).get(0) as Y.XmlText
-    if (text.length > 5 && r() < 0.1) {
-      text.delete(Math.floor(r() * (text.length - 3)), 1 + Math.floor(r() * 3))
-      return
-    }
-    const from = Math.floor(r() * (WORDS.length - 6))
-    text.insert(Math.floor(r() * (text.length + 1)), WORDS.slice(from, from + 1 + Math.floor(r() * 6)))
   })
 }
 
