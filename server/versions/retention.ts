@@ -10,6 +10,13 @@
  *   older                                 thinned (none, if daily is Infinity)
  * Named versions are never thinned: a person chose to keep them.
  *
+ * Versions taken before AI jobs are thinned among themselves, in buckets of
+ * their own: the automatic version taken after an AI wrote falls in the
+ * same hour as the one taken before, and is newer, so in shared buckets the
+ * state before the AI's change would be gone after a day. Kept apart, the
+ * state before the last AI change of each hour, then of each day, stays as
+ * long as the tiers keep anything.
+ *
  * Buckets are per tier: an hour that straddles the keep-all boundary keeps
  * its newest version on each side. That makes the rule idempotent (what it
  * keeps, thinned again at the same `now`, loses nothing), so two instances
@@ -44,7 +51,8 @@ export function versionsToThin(versions: readonly Thinnable[], now: number, poli
       thin.push(v.id)
       continue
     }
-    const key = age < hourlyEnd ? `h${Math.floor(v.createdAt / HOUR_MS)}` : `d${Math.floor(v.createdAt / DAY_MS)}`
+    const lineage = v.kind === 'before-ai' ? 'ai' : ''
+    const key = age < hourlyEnd ? `${lineage}h${Math.floor(v.createdAt / HOUR_MS)}` : `${lineage}d${Math.floor(v.createdAt / DAY_MS)}`
     const kept = newest.get(key)
     if (!kept) newest.set(key, v)
     else if (v.createdAt > kept.createdAt) {

@@ -69,8 +69,13 @@ describe('versionsToThin', () => {
     expect(thin(versions)).toEqual(['b'])
   })
 
-  it('thins before-ai and before-restore versions like automatic ones', () => {
-    expect(thin([v('a', 2 * DAY + 10 * MIN, 'before-ai'), v('b', 2 * DAY + 20 * MIN, 'before-restore'), v('c', 9 * DAY, 'before-ai')])).toEqual(['b', 'c'])
+  it('thins before-restore versions like automatic ones, and before-ai ones among themselves', () => {
+    expect(thin([v('a', 2 * DAY + 10 * MIN, 'before-restore'), v('b', 2 * DAY + 20 * MIN, 'auto'), v('c', 9 * DAY, 'before-ai')])).toEqual(['b', 'c'])
+    // The version after an AI change is newer than the one before it, in the same hour: both stay.
+    const aiHour = [v('after-ai', 2 * DAY + 5 * MIN), v('before-ai', 2 * DAY + 10 * MIN, 'before-ai'), v('earlier-ai', 2 * DAY + 20 * MIN, 'before-ai'), v('auto', 2 * DAY + 30 * MIN)]
+    expect(thin(aiHour)).toEqual(['auto', 'earlier-ai'])
+    // In the daily tier too.
+    expect(thin([v('after', 5 * DAY + HOUR), v('before', 5 * DAY + 2 * HOUR, 'before-ai'), v('older', 5 * DAY + 3 * HOUR, 'before-ai')])).toEqual(['older'])
   })
 
   it('breaks a tie of equal times by keeping the one listed first (listVersions lists the later-added first)', () => {
@@ -113,14 +118,14 @@ describe('versionsToThin', () => {
       )
     })
 
-    it('keeps at most one non-named version per hour of the hourly tier', () => {
+    it('keeps at most one non-named version per hour of the hourly tier, and one before an AI job', () => {
       fc.assert(
         fc.property(versions, policy, (vs, p) => {
           const gone = new Set(versionsToThin(vs, NOW, p))
           const hours = vs
             .filter((x) => !gone.has(x.id) && x.kind !== 'named')
             .filter((x) => NOW - x.createdAt >= p.keepAllMs && NOW - x.createdAt < p.keepAllMs + p.hourlyForMs)
-            .map((x) => Math.floor(x.createdAt / HOUR))
+            .map((x) => `${x.kind === 'before-ai' ? 'ai' : ''}${Math.floor(x.createdAt / HOUR)}`)
           expect(new Set(hours).size).toBe(hours.length)
         }),
       )
