@@ -112,6 +112,42 @@ describe('version diff', () => {
     expect(diff.blocks[0]!.children![0]!.change).toBe('changed')
   })
 
+  test('a long document edited almost everywhere, with paragraphs inserted: edits pair with their own paragraph, insertions are added', () => {
+    const base = Array.from({ length: 300 }, (_, i) => `Paragraph ${i} says w${i}a w${i}b w${i}c w${i}d w${i}e w${i}f.`)
+    const current: DocJson[] = []
+    base.forEach((text, i) => {
+      current.push(p(t(text.replace(`w${i}c`, `changed${i}`))))
+      if (i % 6 === 0) current.push(p(t(`Inserted note ${i} about q${i}x q${i}y q${i}z.`)))
+    })
+    const diff = diffDocs(doc(...base.map((text) => p(t(text)))), doc(...current))
+    expect(diff.stats).toEqual({ changed: 300, added: 50, removed: 0 })
+    expect(diff.blocks.filter((b) => b.change === 'added').every((b) => b.node.content![0]!.text!.startsWith('Inserted note'))).toBe(true)
+  })
+
+  test('big documents read back whole too, with anchors, bounded gaps and long runs', () => {
+    const line = fc.integer({ min: 0, max: 400 }).map((n) => p(t(`line ${n} w${n % 37} v${n % 11}`)))
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), block: line }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('change' as const), at: fc.nat(), text: fc.string({ maxLength: 12 }) }),
+    )
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 50, maxLength: 250 }), fc.array(edit, { maxLength: 200 }), (blocks, edits) => {
+        const current = blocks.map((b) => structuredClone(b))
+        for (const e of edits) {
+          const at = current.length ? e.at % current.length : 0
+          if (e.kind === 'insert') current.splice(at, 0, e.block)
+          else if (e.kind === 'delete') current.splice(at, 1)
+          else if (current[at]) current[at] = p(t(`${current[at]!.content![0]!.text!}${e.text}`))
+        }
+        const diff = diffDocs(doc(...blocks), doc(...current))
+        expect(normalize(side(diff.blocks, 'old'))).toEqual(normalize(blocks))
+        expect(normalize(side(diff.blocks, 'new'))).toEqual(normalize(current))
+      }),
+      { numRuns: 60, seed: 3 },
+    )
+  })
+
   const word = fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'é', '—', '  ', '.', 'Zoë')
   const text = fc.record({ words: fc.array(word, { minLength: 1, maxLength: 5 }), bold: fc.boolean() }).map(({ words, bold }) => t(words.join(' '), ...(bold ? ['bold'] : [])))
   const paragraph = fc.array(text, { maxLength: 3 }).map((content) => p(...content))

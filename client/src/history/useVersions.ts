@@ -13,8 +13,14 @@ import { diffDocs, type DocJson, type VersionDiff } from './versionDiff.ts'
 
 /** New automatic versions appear without reopening the panel. */
 const LIST_REFRESH_MS = 15_000
-/** Typing (anyone's) recomputes the comparison at most this often. */
+/**
+ * Typing (anyone's) recomputes the comparison at most this often, or, when
+ * a comparison takes long (a version from long ago of a long document), at
+ * most once per COMPARE_BUDGET times what the last one took: the panel
+ * follows the document without keeping the page busy.
+ */
 const CURRENT_DEBOUNCE_MS = 300
+const COMPARE_BUDGET = 5
 
 export interface VersionsState {
   versions: VersionSummary[] | null
@@ -61,7 +67,8 @@ export type Comparison = { state: 'idle' } | { state: 'loading' } | { state: 'fa
 export function useComparison(docId: string, token: string | null, versionId: string | null, editor: Editor): Comparison {
   const cache = useRef(new Map<string, DocJson>())
   const [loaded, setLoaded] = useState<{ id: string; doc: DocJson } | { id: string; error: string } | null>(null)
-  const current = useCurrentDoc(editor)
+  const lastCompareMs = useRef(0)
+  const current = useCurrentDoc(editor, lastCompareMs)
 
   useEffect(() => {
     if (!versionId) return
@@ -84,14 +91,20 @@ export function useComparison(docId: string, token: string | null, versionId: st
   }, [docId, token, versionId])
 
   const version = loaded && loaded.id === versionId ? loaded : null
-  const diff = useMemo(() => (version && 'doc' in version ? diffDocs(version.doc, current) : null), [version, current])
+  const diff = useMemo(() => {
+    if (!version || !('doc' in version)) return null
+    const started = performance.now()
+    const result = diffDocs(version.doc, current)
+    lastCompareMs.current = performance.now() - started
+    return result
+  }, [version, current])
   if (!versionId) return { state: 'idle' }
   if (!version) return { state: 'loading' }
   if ('error' in version) return { state: 'failed', message: version.error }
   return { state: 'ready', doc: version.doc, diff: diff! }
 }
 
-function useCurrentDoc(editor: Editor): DocJson {
+function useCurrentDoc(editor: Editor, lastCompareMs: { readonly current: number }): DocJson {
   const [doc, setDoc] = useState<DocJson>(() => editor.getJSON() as DocJson)
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null
@@ -100,13 +113,13 @@ function useCurrentDoc(editor: Editor): DocJson {
       timer = setTimeout(() => {
         timer = null
         setDoc(editor.getJSON() as DocJson)
-      }, CURRENT_DEBOUNCE_MS)
+      }, Math.max(CURRENT_DEBOUNCE_MS, COMPARE_BUDGET * lastCompareMs.current))
     }
     editor.on('update', onUpdate)
     return () => {
       editor.off('update', onUpdate)
       if (timer !== null) clearTimeout(timer)
     }
-  }, [editor])
+  }, [editor, lastCompareMs])
   return doc
 }

@@ -77,36 +77,133 @@ export function hasChanges(diff: VersionDiff): boolean {
   return diff.stats.added + diff.stats.removed + diff.stats.changed > 0
 }
 
+/**
+ * Lines up two lists of sibling blocks. Blocks whose content occurs exactly
+ * once on each side anchor the alignment (patience diff: the longest series
+ * of them in the same order on both sides). Between anchors, equal ends are
+ * trimmed and jsdiff's longest-common-subsequence diff runs on the rest,
+ * bounded: past MAX_GAP_EDITS edits (a version from long ago, where little
+ * is equal) the gap is compared as one run (pairUp). jsdiff alone, on a
+ * 1000-block document with most blocks changed, took about a second: it
+ * allocates a path for every step of its search.
+ */
 function diffBlocks(oldBlocks: DocJson[], newBlocks: DocJson[], stats: DiffStats): BlockDiff[] {
-  const oldKeys = oldBlocks.map(keyOf)
-  const newKeys = newBlocks.map(keyOf)
+  const interned = new Map<string, number>()
+  const idOf = (block: DocJson): number => {
+    const key = keyOf(block)
+    let id = interned.get(key)
+    if (id === undefined) interned.set(key, (id = interned.size))
+    return id
+  }
+  const oldIds = oldBlocks.map(idOf)
+  const newIds = newBlocks.map(idOf)
   const out: BlockDiff[] = []
+  const same = (n: number) => out.push({ change: 'same', node: newBlocks[n]! })
+
+  const middle = (o0: number, o1: number, n0: number, n1: number) => {
+    if (o0 === o1 && n0 === n1) return
+    const oldPart = oldIds.slice(o0, o1)
+    const newPart = newIds.slice(n0, n1)
+    const parts = sharesAny(oldPart, newPart) ? diffArrays(oldPart, newPart, { maxEditLength: MAX_GAP_EDITS }) : undefined
+    if (!parts) {
+      out.push(...pairUp(oldBlocks.slice(o0, o1), newBlocks.slice(n0, n1), stats))
+      return
+    }
+    let o = o0
+    let n = n0
+    let removed: DocJson[] = []
+    let added: DocJson[] = []
+    const flush = () => {
+      if (removed.length || added.length) out.push(...pairUp(removed, added, stats))
+      removed = []
+      added = []
+    }
+    for (const part of parts) {
+      const count = part.value.length
+      if (part.removed) {
+        removed.push(...oldBlocks.slice(o, o + count))
+        o += count
+      } else if (part.added) {
+        added.push(...newBlocks.slice(n, n + count))
+        n += count
+      } else {
+        flush()
+        for (let i = 0; i < count; i++) same(n + i)
+        o += count
+        n += count
+      }
+    }
+    flush()
+  }
+
+  const gap = (o0: number, o1: number, n0: number, n1: number) => {
+    while (o0 < o1 && n0 < n1 && oldIds[o0] === newIds[n0]) {
+      same(n0)
+      o0++
+      n0++
+    }
+    let tail = 0
+    while (o1 - tail > o0 && n1 - tail > n0 && oldIds[o1 - tail - 1] === newIds[n1 - tail - 1]) tail++
+    middle(o0, o1 - tail, n0, n1 - tail)
+    for (let i = n1 - tail; i < n1; i++) same(i)
+  }
+
   let o = 0
   let n = 0
-  let removed: DocJson[] = []
-  let added: DocJson[] = []
-  const flush = () => {
-    if (removed.length || added.length) out.push(...pairUp(removed, added, stats))
-    removed = []
-    added = []
+  for (const [oa, na] of anchors(oldIds, newIds)) {
+    gap(o, oa, n, na)
+    same(na)
+    o = oa + 1
+    n = na + 1
   }
-  for (const part of diffArrays(oldKeys, newKeys)) {
-    const count = part.value.length
-    if (part.removed) {
-      removed.push(...oldBlocks.slice(o, o + count))
-      o += count
-    } else if (part.added) {
-      added.push(...newBlocks.slice(n, n + count))
-      n += count
-    } else {
-      flush()
-      for (let i = 0; i < count; i++) out.push({ change: 'same', node: newBlocks[n + i]! })
-      o += count
-      n += count
-    }
-  }
-  flush()
+  gap(o, oldIds.length, n, newIds.length)
   return out
+}
+
+/** Between anchors, a diff with more edits than this compares the gap as one run. */
+const MAX_GAP_EDITS = 100
+
+function sharesAny(a: number[], b: number[]): boolean {
+  if (!a.length || !b.length) return false
+  const seen = new Set(a)
+  return b.some((id) => seen.has(id))
+}
+
+/**
+ * Pairs (old index, new index) of blocks unique on both sides: the longest
+ * series in the same order on both (a longest increasing subsequence of
+ * their new positions, taken in old order).
+ */
+function anchors(oldIds: number[], newIds: number[]): Array<[number, number]> {
+  const oldCount = new Map<number, number>()
+  for (const id of oldIds) oldCount.set(id, (oldCount.get(id) ?? 0) + 1)
+  const newCount = new Map<number, number>()
+  const newAt = new Map<number, number>()
+  newIds.forEach((id, i) => {
+    newCount.set(id, (newCount.get(id) ?? 0) + 1)
+    newAt.set(id, i)
+  })
+  const candidates: Array<[number, number]> = []
+  oldIds.forEach((id, i) => {
+    if (oldCount.get(id) === 1 && newCount.get(id) === 1) candidates.push([i, newAt.get(id)!])
+  })
+  // Patience sorting: tails[k] is the candidate ending the best series of length k + 1 found so far.
+  const tails: number[] = []
+  const previous = new Int32Array(candidates.length).fill(-1)
+  candidates.forEach(([, at], c) => {
+    let lo = 0
+    let hi = tails.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (candidates[tails[mid]!]![1] < at) lo = mid + 1
+      else hi = mid
+    }
+    if (lo > 0) previous[c] = tails[lo - 1]!
+    tails[lo] = c
+  })
+  const series: Array<[number, number]> = []
+  for (let c = tails.length ? tails[tails.length - 1]! : -1; c >= 0; c = previous[c]!) series.push(candidates[c]!)
+  return series.reverse()
 }
 
 /**
@@ -115,11 +212,12 @@ function diffBlocks(oldBlocks: DocJson[], newBlocks: DocJson[], stats: DiffStats
  * when they are of the same type and alike enough (a paragraph with a
  * sentence added is that paragraph edited, not a new one); the rest are
  * whole blocks gone or new. The best pairing is found by dynamic
- * programming over the run, which is small in practice; a huge run (a
- * document replaced wholesale) pairs by type alone.
+ * programming over the run, which is small in practice; in a huge run (a
+ * version from long ago) each block pairs with the most alike of the next
+ * few.
  */
 function pairUp(removed: DocJson[], added: DocJson[], stats: DiffStats): BlockDiff[] {
-  const pairs = removed.length * added.length <= MAX_PAIRING_CELLS ? pairBySimilarity(removed, added) : pairByType(removed, added)
+  const pairs = removed.length * added.length <= MAX_PAIRING_CELLS ? pairBySimilarity(removed, added) : pairNearby(removed, added)
   const out: BlockDiff[] = []
   let r = 0
   let a = 0
@@ -141,7 +239,7 @@ function pairUp(removed: DocJson[], added: DocJson[], stats: DiffStats): BlockDi
   return out
 }
 
-/** Above this many candidate pairs, pairing goes by type alone. */
+/** Above this many candidate pairs, pairing looks only a few blocks ahead. */
 const MAX_PAIRING_CELLS = 40_000
 /** Same-type blocks at least this alike are one block edited. */
 const MIN_SIMILARITY = 0.3
@@ -178,21 +276,32 @@ function pairBySimilarity(removed: DocJson[], added: DocJson[]): Array<[number, 
   return pairs.reverse()
 }
 
-function pairByType(removed: DocJson[], added: DocJson[]): Array<[number, number]> {
+/** For huge runs: each old block pairs with the most alike same-type block among the next PAIRING_WINDOW new ones. */
+function pairNearby(removed: DocJson[], added: DocJson[]): Array<[number, number]> {
+  const addedWords = added.map(wordsOf)
   const pairs: Array<[number, number]> = []
-  let r = 0
-  let a = 0
-  for (const part of diffArrays(
-    removed.map((b) => b.type),
-    added.map((b) => b.type),
-  )) {
-    const count = part.value.length
-    if (part.removed) r += count
-    else if (part.added) a += count
-    else for (let k = 0; k < count; k++) pairs.push([r++, a++])
-  }
+  let from = 0
+  removed.forEach((block, r) => {
+    const words = wordsOf(block)
+    let best = -1
+    let bestSim = MIN_SIMILARITY
+    for (let a = from; a < Math.min(added.length, from + PAIRING_WINDOW); a++) {
+      if (added[a]!.type !== block.type) continue
+      const sim = similarity(words, addedWords[a]!)
+      if (sim >= bestSim) {
+        bestSim = sim
+        best = a
+        if (sim === 1) break
+      }
+    }
+    if (best < 0) return
+    pairs.push([r, best])
+    from = best + 1
+  })
   return pairs
 }
+
+const PAIRING_WINDOW = 8
 
 /** The words of a block and everything in it, counted. */
 function wordsOf(node: DocJson): Map<string, number> {
@@ -222,6 +331,8 @@ function similarity(a: Map<string, number>, b: Map<string, number>): number {
 }
 
 function changedBlock(old: DocJson, now: DocJson, stats: DiffStats): BlockDiff {
+  // Equal blocks can pair up inside a run compared as a whole.
+  if (keyOf(old) === keyOf(now)) return { change: 'same', node: now }
   if (isTextblock(old) || isTextblock(now)) {
     stats.changed++
     return { change: 'changed', node: now, old, inline: diffInline(old.content ?? [], now.content ?? []) }
