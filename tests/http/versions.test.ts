@@ -4,12 +4,28 @@
  * the result live), undo the restore through its before-restore version,
  * and the errors: unknown ids, bad bodies, deleting an automatic version.
  */
+import http from 'node:http'
+import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RestoreResponse, VersionListResponse } from '../../shared/apiTypes.ts'
 import { appendParagraph, connectSynced, type TestClient } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/servers.ts'
 import { waitFor } from '../support/wait.ts'
 import { apiClient, type Api } from './apiClient.ts'
+
+/** A GET whose body is left as sent (fetch would decompress it). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+        res.on('error', reject)
+      })
+      .on('error', reject)
+  })
+}
 
 describe('HTTP API: versions', () => {
   let srv: TestServer
@@ -43,6 +59,19 @@ describe('HTTP API: versions', () => {
 
     const json = (await (await api(`/api/docs/${id}/versions/${versionId}`)).json()) as { doc: { content: unknown[] } }
     expect(json.doc.content).toHaveLength(2)
+    // A long version travels gzip'd to a client that accepts it.
+    for (let i = 0; i < 40; i++) appendParagraph(ada.doc, `Line ${i} of a longer document, so that compressing it pays.`)
+    await waitFor(() => bo.text().includes('Line 39'), 'bo has the long text')
+    const { id: longId } = (await (await api.post(`/api/docs/${id}/versions`, { name: 'Long' })).json()) as { id: string }
+    const raw = await rawGet(`${srv.url}/api/docs/${id}/versions/${longId}`, { 'accept-encoding': 'gzip' })
+    expect(raw.headers['content-encoding']).toBe('gzip')
+    expect(JSON.parse(zlib.gunzipSync(raw.body).toString('utf8')).doc.content).toHaveLength(42)
+    await api(`/api/docs/${id}/versions/${longId}`, { method: 'DELETE' })
+    ada.doc.transact(() => {
+      const fragment = ada.doc.getXmlFragment('default')
+      fragment.delete(2, fragment.length - 2)
+    })
+    await waitFor(() => bo.text() === 'Plan for March\nSales were flat.', 'the long text is gone')
     expect(await (await api(`/api/docs/${id}/versions/${versionId}?format=md`)).text()).toBe('Plan for March\n\nSales were flat.\n')
     expect(await (await api(`/api/docs/${id}/versions/${versionId}?format=html`)).text()).toContain('<p>Sales were flat.</p>')
 
