@@ -63,9 +63,14 @@ class Restorer {
 
   /** The current block at `index` becomes `want` (same element when the type allows). */
   update(current: Side, want: Side): void {
+    if (current.key === want.key) {
+      this.stats.kept++
+      this.index++
+      return
+    }
+    // Only for blocks that change: a fragment has no search markers, so get() walks it from the start.
     const el = this.fragment.get(this.index)
-    if (current.key === want.key) this.stats.kept++
-    else if (el instanceof Y.XmlElement && el.nodeName === want.node.type.name) {
+    if (el instanceof Y.XmlElement && el.nodeName === want.node.type.name) {
       updateYFragment(this.doc, el, want.node, this.meta)
       this.stats.updated++
     } else {
