@@ -30,6 +30,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 const run = promisify(execFile)
 const PAGE = '<!doctype html><title>stand-in client</title>'
 const SECRET = 'production-build-test-secret-0123456789'
+/** Nothing from the shell that runs the tests: no loader flags, the default client and storage (empty counts as unset). */
+const PLAIN_ENV = { NODE_OPTIONS: '', STATIC_DIR: '', STORAGE: '', DATABASE_URL: '', REDIS_URL: '' }
 
 interface PackageJson {
   scripts: Record<string, string>
@@ -130,7 +132,7 @@ describe('production build', () => {
     let srv: SpawnedServer
     const dataDir = tempDir()
     beforeAll(async () => {
-      srv = await spawnServer({ DATA_DIR: dataDir, NODE_OPTIONS: '' }, { command: process.execPath, args: [path.join(tree, 'dist/server/main.js')], cwd: os.tmpdir() })
+      srv = await spawnServer({ ...PLAIN_ENV, DATA_DIR: dataDir }, { command: process.execPath, args: [path.join(tree, 'dist/server/main.js')], cwd: os.tmpdir() })
     })
     afterAll(async () => {
       srv?.child.kill('SIGTERM')
@@ -178,7 +180,7 @@ describe('production build', () => {
   })
 
   it('npm run serve in the built tree ends in node running the compiled file', async () => {
-    const srv = await spawnServer({ DATA_DIR: tempDir(), NODE_OPTIONS: '' }, { command: 'npm', args: ['run', '--silent', 'serve'], cwd: tree })
+    const srv = await spawnServer({ ...PLAIN_ENV, DATA_DIR: tempDir() }, { command: 'npm', args: ['run', '--silent', 'serve'], cwd: tree })
     try {
       const server = descendants(srv.child.pid!).find((pid) => cmdline(pid).includes('dist/server/main.js'))
       expect(server, 'a process running dist/server/main.js').toBeDefined()
@@ -203,7 +205,7 @@ describe('production build', () => {
   it('backup, restore and migrate-to-postgres run compiled: a document backed up from a running server is there after restoring into a new folder', async () => {
     const compiledServer = { command: process.execPath, args: [path.join(tree, 'dist/server/main.js')], cwd: tree }
     const [from, to] = [tempDir(), tempDir()]
-    const source = await spawnServer({ DATA_DIR: from }, compiledServer)
+    const source = await spawnServer({ ...PLAIN_ENV, DATA_DIR: from }, compiledServer)
     let id: string
     try {
       const created = await fetch(`${source.url}/api/docs/import`, {
@@ -218,7 +220,7 @@ describe('production build', () => {
       await source.exited
     }
     await npm(['restore', '--', path.join(from, 'copy.sqlite')], { DATA_DIR: to })
-    const restored = await spawnServer({ DATA_DIR: to }, compiledServer)
+    const restored = await spawnServer({ ...PLAIN_ENV, DATA_DIR: to }, compiledServer)
     try {
       const md = await fetch(`${restored.url}/api/docs/${id}/export?format=md`)
       expect(await md.text()).toContain('through backup and restore')
@@ -239,8 +241,6 @@ describe('production build', () => {
 
   /** `npm run <script>` in the built tree, with only the environment the test gives for storage. */
   function npm(args: string[], env: Record<string, string> = {}) {
-    const base: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
-    for (const k of ['STORAGE', 'DATABASE_URL', 'DATA_DIR']) delete base[k]
-    return run('npm', ['run', '--silent', ...args], { cwd: tree, env: { ...base, ...env } })
+    return run('npm', ['run', '--silent', ...args], { cwd: tree, env: { ...process.env, ...PLAIN_ENV, DATA_DIR: '', ...env } })
   }
 })
