@@ -12,6 +12,10 @@
  * takes minutes, too long for the suite). The client is a stand-in page:
  * the browser tests cover the real build; here it shows the server finds
  * dist/client next to its own files from any working directory.
+ *
+ * `npm start` is `npm run build && npm run serve`. The test checks that
+ * script and runs `npm run serve` in the tree rather than `npm start`: the
+ * build part (Vite and tsc, 15-30 s) is what `npm test` has just run.
  */
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
