@@ -14,6 +14,9 @@ import { anchorInBlock, requester, startJob } from '../support/aiClient.ts'
 import { sleep, waitFor } from '../support/wait.ts'
 import { isLoopbackAddress } from '../../server/metrics/index.ts'
 import { parseExposition, valueOf, type Sample } from './prometheus.ts'
+import { createMemoryHub } from '../../server/bus/index.ts'
+import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
+import { startInstances } from '../scale/instances.ts'
 
 const FANOUT_DOC = 'metrics-fanout-doc'
 const AI_DOC = 'metrics-ai-doc'
@@ -180,5 +183,49 @@ describe('who may scrape /metrics', () => {
     } finally {
       await srv.close()
     }
+  })
+})
+
+describe.skipIf(announcePostgresSkip('tests/ops/metrics.test.ts (bus)'))('bus metrics across two instances', () => {
+  let pg: TestPostgres
+  let servers: TestServer[] = []
+  const clients: TestClient[] = []
+  beforeAll(async () => {
+    pg = await startPostgres({ fsync: false })
+  })
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await Promise.all(servers.map((s) => s.close()))
+    await pg?.cleanup()
+  })
+
+  it('counts messages dropped while the bus is down, and the gap repair that brings the edit across', async () => {
+    const hub = createMemoryHub()
+    servers = await startInstances(2, await pg.createDatabase('metrics_bus'), () => hub.connect())
+    const [a, b] = servers as [TestServer, TestServer]
+    const onA = await connectSynced(a.wsUrl, 'bus-doc')
+    const onB = await connectSynced(b.wsUrl, 'bus-doc')
+    clients.push(onA, onB)
+    appendParagraph(onA.doc, 'before the outage')
+    await waitFor(() => onB.text() === 'before the outage', 'B hears A over the bus')
+    const beforeA = await scrape(a.url)
+    const beforeB = await scrape(b.url)
+    expect(valueOf(beforeA, 'quill_bus_up')).toBe(1)
+    expect(valueOf(beforeA, 'quill_bus_messages_total', { outcome: 'published' })).toBeGreaterThan(0)
+    expect(valueOf(beforeB, 'quill_bus_relay_apply_seconds_count')).toBeGreaterThan(0)
+
+    hub.outage()
+    expect(valueOf(await scrape(a.url), 'quill_bus_up')).toBe(0)
+    appendParagraph(onA.doc, 'during the outage')
+    await waitFor(async () => valueOf(await scrape(a.url), 'quill_bus_messages_total', { outcome: 'dropped' }) > valueOf(beforeA, 'quill_bus_messages_total', { outcome: 'dropped' }), 'A counts the dropped update')
+    hub.restore()
+    // Reconnected: B reads from the store what the bus lost.
+    await waitFor(() => onB.text().includes('during the outage'), 'B has the edit made during the outage')
+    const afterB = await waitFor(async () => {
+      const s = await scrape(b.url)
+      return valueOf(s, 'quill_bus_gap_repairs_total', { result: 'ok' }) > valueOf(beforeB, 'quill_bus_gap_repairs_total', { result: 'ok' }) ? s : null
+    }, 'B counts its gap repair')
+    expect(valueOf(afterB, 'quill_bus_up')).toBe(1)
+    expect(valueOf(afterB, 'quill_bus_gap_repair_seconds_count')).toBeGreaterThan(0)
   })
 })
