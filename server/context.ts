@@ -26,6 +26,10 @@ export interface ServerContext {
   revokeLive: (jti: string) => number
   /** The document was deleted from the store: close its sockets (4410) and unload it, on every instance. */
   deleteLive: (docId: string) => void
-  /** A version of the document is about to be restored: stop its AI jobs, on every instance. */
-  restoringLive: (docId: string) => void
+  /**
+   * A version of the document is about to be restored: stop its AI jobs, on
+   * every instance, and resolve once they have stopped and what they wrote
+   * is in the store (see ClusterRules.restoring).
+   */
+  restoringLive: (docId: string) => Promise<void>
 }

@@ -118,7 +118,10 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     access,
     revokeLive: (jti) => (rules ? rules.revoke(jti) : edge.revokeToken(jti)),
     deleteLive: (docId) => (rules ? rules.deleted(docId) : dropDocument(docId)),
-    restoringLive: (docId) => (rules ? rules.restoring(docId) : ai.cancelDocument(docId, 'restored')),
+    restoringLive: async (docId) => {
+      if (rules) await rules.restoring(docId)
+      else await ai.stopForRestore(docId)
+    },
   }
   // Connected editors learn at once, and do not reconnect (4410).
   const dropDocument = (docId: string): void => {
@@ -138,7 +141,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     metrics,
     ...(remote && { remoteConnections: (docId: string) => remote.count(docId), onDocCountChange: () => rules?.countsChanged() }),
   })
-  const rules = bus && remote ? new ClusterRules({ bus, store, registry, edge, remote, log, timings, onDeleted: (docId) => ai.cancelDocument(docId), onRestoring: (docId) => ai.cancelDocument(docId, 'restored') }) : null
+  const rules = bus && remote ? new ClusterRules({ bus, store, registry, edge, remote, log, timings, onDeleted: (docId) => ai.cancelDocument(docId), onRestoring: (docId) => ai.stopForRestore(docId) }) : null
   metrics.observe({
     rooms: () => ({ loaded: registry.size, loading: registry.loadingCount, storageFailing: registry.storageFailingCount }),
     connections: () => {

@@ -195,13 +195,30 @@ export class AiJobs {
    * the restore replaces (kept in its before-restore version), so there is
    * nothing left to accept or discard.
    */
-  cancelDocument(docId: string, why: 'deleted' | 'restored' = 'deleted'): void {
+  cancelDocument(docId: string, why: 'deleted' | 'restored' = 'deleted'): AiJob[] {
+    const stopped: AiJob[] = []
     for (const j of this.jobs.values()) {
       if (j.docId !== docId) continue
       if (why === 'restored') j.stopForRestore()
       else j.stopUnavailable()
       j.settle()
+      stopped.push(j)
     }
+    return stopped
+  }
+
+  /**
+   * A version of the document is about to be restored: stop its jobs here
+   * and resolve, with their ids, once they have ended and their last words
+   * are stored and sent (with several instances: published on the bus), so
+   * the restore that follows replaces them instead of racing them.
+   */
+  async stopForRestore(docId: string): Promise<string[]> {
+    const stopped = this.cancelDocument(docId, 'restored')
+    if (stopped.length === 0) return []
+    await Promise.all(stopped.map((j) => j.finished.catch(() => undefined)))
+    await this.opts.registry.get(docId)?.sent()
+    return stopped.map((j) => j.id)
   }
 
   /** Stop every job (shutdown); what they wrote is kept. */

@@ -36,6 +36,7 @@ export const ControlTag = {
   AiCommand: 4,
   DocConnections: 5,
   Restoring: 6,
+  AiStopped: 7,
 } as const
 
 const AI_COMMANDS: readonly AiCommand[] = ['cancel', 'accept', 'discard']
@@ -94,6 +95,13 @@ export function encodeControlMessage(from: InstanceId, m: ControlMessage): Uint8
       encoding.writeVarString(e, m.docId)
       return encoding.toUint8Array(e)
     }
+    case 'ai-stopped': {
+      const e = header(from, ControlTag.AiStopped)
+      encoding.writeVarString(e, m.docId)
+      encoding.writeVarUint(e, m.jobIds.length)
+      for (const id of m.jobIds) encoding.writeVarString(e, id)
+      return encoding.toUint8Array(e)
+    }
     case 'instance-heartbeat':
       return encoding.toUint8Array(header(from, ControlTag.InstanceHeartbeat))
     case 'instance-leaving':
@@ -148,6 +156,12 @@ export function decodeControlMessage(frame: Uint8Array): Decoded<ControlMessage>
         return { type: 'deleted', docId: decoding.readVarString(d) }
       case ControlTag.Restoring:
         return { type: 'restoring', docId: decoding.readVarString(d) }
+      case ControlTag.AiStopped: {
+        const docId = decoding.readVarString(d)
+        const jobIds: string[] = []
+        for (let n = decoding.readVarUint(d); n > 0; n--) jobIds.push(decoding.readVarString(d))
+        return { type: 'ai-stopped', docId, jobIds }
+      }
       case ControlTag.InstanceHeartbeat:
         return { type: 'instance-heartbeat' }
       case ControlTag.InstanceLeaving:

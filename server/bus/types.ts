@@ -66,6 +66,8 @@ export type ControlMessage =
   | { type: 'deleted'; docId: string }
   /** A version of the document is being restored: stop its AI jobs (they would write into a document their prompt never saw). */
   | { type: 'restoring'; docId: string }
+  /** Every instance's answer to `restoring`: its jobs in the document (these, maybe none) have ended, and all they wrote is stored and published. */
+  | { type: 'ai-stopped'; docId: string; jobIds: string[] }
   /** The sender is alive; an instance silent for a few periods is dead (drop its carets). */
   | { type: 'instance-heartbeat' }
   /** The sender is shutting down: drop its carets now instead of after the timeout. */

@@ -57,9 +57,16 @@ export interface ClusterRulesOptions {
   timings: ClusterRulesTimings
   /** A document was deleted (here or elsewhere): stop what else runs on it here (AI jobs). */
   onDeleted: (docId: string) => void
-  /** A version of a document is being restored (here or elsewhere): stop its AI jobs here. */
-  onRestoring: (docId: string) => void
+  /**
+   * A version of a document is being restored (here or elsewhere): stop its
+   * AI jobs here; resolves with their ids once their words are stored and
+   * published.
+   */
+  onRestoring: (docId: string) => Promise<string[]>
 }
+
+/** How long a restore waits for other instances' AI jobs in the document to stop. */
+export const RESTORE_AI_WAIT_MS = 3000
 
 export class ClusterRules {
   private readonly control: Subscription
@@ -90,15 +97,39 @@ export class ClusterRules {
   }
 
   /**
-   * A version of the document is being restored here: stop its AI jobs here
-   * and on every instance. The bus is best effort: a job elsewhere that
-   * misses the message writes on after the restore, as it would after any
-   * concurrent edit.
+   * A version of the document is about to be restored here: stop its AI
+   * jobs here and on every instance. Resolves once the jobs here have ended
+   * and every other live instance has answered that its own have (their
+   * words stored and published), or after RESTORE_AI_WAIT_MS. The bus is
+   * best effort: a job whose instance misses the message writes on after
+   * the restore, like any concurrent edit.
    */
-  restoring(docId: string): void {
+  async restoring(docId: string): Promise<void> {
+    const answered = this.whenAnswered(docId, new Set(this.opts.remote.live()))
     this.opts.bus.publishControl({ type: 'restoring', docId })
-    this.opts.onRestoring(docId)
+    await Promise.all([this.opts.onRestoring(docId), answered])
   }
+
+  /** Resolves once each of `instances` has answered `restoring` for `docId`, or after RESTORE_AI_WAIT_MS. */
+  private whenAnswered(docId: string, instances: Set<InstanceId>): Promise<void> {
+    if (instances.size === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const listener = (answeredDoc: string, from: InstanceId) => {
+        if (answeredDoc !== docId) return
+        instances.delete(from)
+        if (instances.size === 0) done()
+      }
+      const done = () => {
+        clearTimeout(timer)
+        this.aiStoppedListeners.delete(listener)
+        resolve()
+      }
+      const timer = setTimeout(done, RESTORE_AI_WAIT_MS)
+      this.aiStoppedListeners.add(listener)
+    })
+  }
+
+  private readonly aiStoppedListeners = new Set<(docId: string, from: InstanceId) => void>()
 
   /** This instance's sockets per document changed: tell the others soon. */
   countsChanged(): void {
@@ -165,7 +196,13 @@ export class ClusterRules {
         this.dropDocument(message.docId)
         return
       case 'restoring':
-        this.opts.onRestoring(message.docId)
+        // Every instance answers, jobs or none: the restorer waits for each live one.
+        void this.opts.onRestoring(message.docId).then((jobIds) => {
+          if (!this.closed) this.opts.bus.publishControl({ type: 'ai-stopped', docId: message.docId, jobIds })
+        })
+        return
+      case 'ai-stopped':
+        for (const listener of this.aiStoppedListeners) listener(message.docId, from)
         return
       case 'doc-connections':
         this.opts.remote.record(from, message.counts)

@@ -23,6 +23,12 @@ export class RemoteConnections {
     this.byInstance.delete(from)
   }
 
+  /** The other instances heard from within the timeout (each publishes its counts every heartbeat, none or not). */
+  live(): InstanceId[] {
+    const cutoff = this.now() - this.timeoutMs
+    return [...this.byInstance].filter(([, { at }]) => at >= cutoff).map(([id]) => id)
+  }
+
   /** The document's sockets on every other live instance. */
   count(docId: string): number {
     const cutoff = this.now() - this.timeoutMs

@@ -19,6 +19,7 @@ import type { ServerContext } from '../context.ts'
 import { toHtmlDocument, toMarkdown, type PMNode } from '../export/index.ts'
 import type { VersionMeta } from '../storage/types.ts'
 import { VersionNotFoundError } from '../versions/history.ts'
+import { quietAiWriters } from '../versions/quietAi.ts'
 import { authorize } from './authorize.ts'
 import { ApiError } from './errors.ts'
 import { docIdParam, jsonBody } from './validate.ts'
@@ -94,7 +95,7 @@ export function versionRoutes(ctx: ServerContext) {
       const grant = await authorize(c, ctx, id, 'editor')
       const versionId = versionIdParam(c)
       const result = await withRoom(id, async (room) => {
-        ctx.restoringLive(id)
+        await quietAiWriters(room, () => ctx.restoringLive(id))
         const origin: RestoreOrigin = Object.freeze({ kind: 'restore', versionId, by: grant.name })
         try {
           return await history.restore(id, room.doc, room.fragment, versionId, origin, [grant.name])

@@ -31,6 +31,8 @@ const controlMessages: ControlMessage[] = [
   { type: 'revoked', jti: 'abc-123' },
   { type: 'deleted', docId: 'doc/with spaces/ü' },
   { type: 'restoring', docId: 'doc/ü' },
+  { type: 'ai-stopped', docId: 'doc/ü', jobIds: [] },
+  { type: 'ai-stopped', docId: 'd', jobIds: ['job-1', 'job-2'] },
   { type: 'instance-heartbeat' },
   { type: 'instance-leaving' },
   { type: 'ai-command', jobId: 'j1', command: 'cancel' },

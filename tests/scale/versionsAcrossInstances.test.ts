@@ -66,7 +66,9 @@ describe.skipIf(skip)('version history across three instances', () => {
     await Promise.race([run.ended, sleep(10_000)])
     expect(run.events[run.events.length - 1]).toMatchObject({ type: 'error', data: { code: 'document_restored' } })
 
-    await waitFor(() => text(onA) === 'Agreed wording.' && text(onC) === 'Agreed wording.', 'A and C hold the version')
+    await waitFor(() => text(onA) === 'Agreed wording.' && text(onC) === 'Agreed wording.', 'A and C hold the version').catch((err: unknown) => {
+      throw new Error(`${String(err)}: A holds ${JSON.stringify(text(onA).slice(0, 120))}, C ${JSON.stringify(text(onC).slice(0, 120))}`)
+    })
     await sleep(300)
     expect([text(onA), text(onC)]).toEqual(['Agreed wording.', 'Agreed wording.'])
     expect(await (await fetch(`${a.url}/api/docs/${docId}/versions/${backupVersionId}?format=md`)).text()).toMatch(/^Agreed wording\. More and more/)
