@@ -142,6 +142,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
     ...(remote && { remoteConnections: (docId: string) => remote.count(docId), onDocCountChange: () => rules?.countsChanged() }),
   })
   const rules = bus && remote ? new ClusterRules({ bus, store, registry, edge, remote, log, timings, onDeleted: (docId) => ai.cancelDocument(docId), onRestoring: (docId) => ai.stopForRestore(docId) }) : null
+  const stopRelayTime = bus?.onRelayTime((seconds) => metrics.busRelaySeconds.observe(seconds))
   metrics.observe({
     rooms: () => ({ loaded: registry.size, loading: registry.loadingCount, storageFailing: registry.storageFailingCount }),
     connections: () => {
@@ -188,6 +189,7 @@ export function createServer(config: ServerConfig, options: CreateServerOptions 
         // After the rooms: their last writes and carets' removals are published.
         cluster?.close()
         rules?.close()
+        stopRelayTime?.()
         await bus?.close()
         await options.aiEvents?.close()
         await store.close()

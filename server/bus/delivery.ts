@@ -15,6 +15,9 @@ export class Delivery {
   readonly stats: BusStats = { published: 0, delivered: 0, dropped: 0, malformed: 0 }
   private readonly docs = new Map<string, Set<DocHandler>>()
   private readonly control = new Set<ControlHandler>()
+  private readonly relayListeners = new Set<(seconds: number) => void>()
+  /** When our last heartbeat went out, until it comes back. */
+  private heartbeatAt: number | null = null
 
   constructor(
     private readonly instanceId: InstanceId,
@@ -64,11 +67,29 @@ export class Delivery {
     for (const h of [...handlers]) this.call(() => h(decoded.message, decoded.from))
   }
 
+  /** A control message of ours is going out: a heartbeat starts the relay clock (see Bus.onRelayTime). */
+  sending(message: ControlMessage): void {
+    if (message.type === 'instance-heartbeat') this.heartbeatAt = performance.now()
+  }
+
+  onRelayTime(listener: (seconds: number) => void): () => void {
+    this.relayListeners.add(listener)
+    return () => this.relayListeners.delete(listener)
+  }
+
   deliverControl(frame: Uint8Array): void {
     if (this.control.size === 0) return
     const decoded = decodeControlMessage(frame)
     if (!decoded) return void this.stats.malformed++
-    if (decoded.from === this.instanceId) return
+    if (decoded.from === this.instanceId) {
+      // Our own heartbeat is back: that is how long the bus took.
+      if (decoded.message.type === 'instance-heartbeat' && this.heartbeatAt !== null) {
+        const seconds = (performance.now() - this.heartbeatAt) / 1000
+        this.heartbeatAt = null
+        for (const listener of this.relayListeners) this.call(() => listener(seconds))
+      }
+      return
+    }
     for (const h of [...this.control]) this.call(() => h(decoded.message, decoded.from))
   }
 

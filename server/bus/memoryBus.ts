@@ -91,6 +91,10 @@ class MemberBus implements Bus {
     return { ready: LIVE, close: () => void this.delivery.removeDoc(docId, onMessage) }
   }
 
+  onRelayTime(listener: (seconds: number) => void): () => void {
+    return this.delivery.onRelayTime(listener)
+  }
+
   publishControl(message: ControlMessage): void {
     if (!this.canSend()) return
     const frame = encodeControlMessage(this.instanceId, message)

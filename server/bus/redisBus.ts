@@ -145,7 +145,12 @@ class RedisBus implements Bus {
   }
 
   publishControl(message: ControlMessage): void {
+    this.delivery.sending(message)
     this.send(this.controlChannel, () => encodeControlMessage(this.instanceId, message))
+  }
+
+  onRelayTime(listener: (seconds: number) => void): () => void {
+    return this.delivery.onRelayTime(listener)
   }
 
   subscribeControl(onMessage: ControlHandler): Subscription {

@@ -125,6 +125,15 @@ export interface Bus {
   status(): BusStatus
   /** Returns a function that removes the listener. */
   onStatus(listener: (change: BusStatusChange) => void): () => void
+  /**
+   * The time this instance's heartbeat took through the bus and back to its
+   * own subscription: the relay latency, measured on one clock (instances'
+   * clocks differ, so a timestamp read by another instance would not do).
+   * Redis delivers a publisher's messages to its own subscription too; the
+   * memory hub does not, so there it never fires. Returns a function that
+   * removes the listener.
+   */
+  onRelayTime(listener: (seconds: number) => void): () => void
   stats(): Readonly<BusStats>
   /** Unsubscribes everything and disconnects; later publishes are dropped. */
   close(): Promise<void>

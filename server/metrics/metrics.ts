@@ -90,6 +90,12 @@ export class Metrics {
   readonly gapRepairsOk = this.gapRepairs.labels('ok')
   readonly gapRepairsFailed = this.gapRepairs.labels('failed')
   readonly gapRepairSeconds = new Histogram({ name: `${PREFIX}bus_gap_repair_seconds`, help: 'Time to read and apply what the bus lost', buckets: LATENCY_BUCKETS, registers: [this.registry] })
+  readonly busRelaySeconds = new Histogram({
+    name: `${PREFIX}bus_relay_seconds`,
+    help: 'Time an instance heartbeat takes through the bus and back to its own subscription (Redis), on one clock',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  })
   readonly busApplySeconds = new Histogram({
     name: `${PREFIX}bus_relay_apply_seconds`,
     help: 'Time to apply an update message from another instance and relay it to this instance\'s clients',

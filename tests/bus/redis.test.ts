@@ -88,6 +88,34 @@ describe.skipIf(skip)('redis bus', () => {
       await waitFor(async () => (await numsub(`${prefix}control`)) === 0, 'close to unsubscribe everything')
     })
 
+    it('times its own heartbeat through Redis and back (the relay latency, on one clock); other messages and other instances\' heartbeats do not count', async () => {
+      const prefix = nextPrefix()
+      const [a, b] = await Promise.all([connectRedisBus(busOptions(prefix)), connectRedisBus(busOptions(prefix))])
+      const heardByB: string[] = []
+      a.subscribeControl(() => {})
+      b.subscribeControl((message) => heardByB.push(message.type))
+      const times: number[] = []
+      const stop = a.onRelayTime((seconds) => times.push(seconds))
+      const bTimes: number[] = []
+      b.onRelayTime((seconds) => bTimes.push(seconds))
+
+      a.publishControl({ type: 'revoked', jti: 'x' })
+      await waitFor(() => heardByB.includes('revoked'), 'b hears a')
+      expect(times).toEqual([])
+      const sentAt = performance.now()
+      a.publishControl({ type: 'instance-heartbeat' })
+      await waitFor(() => times.length === 1, 'a hears its own heartbeat back')
+      expect(times[0]).toBeGreaterThan(0)
+      expect(times[0]! * 1000).toBeLessThanOrEqual(performance.now() - sentAt)
+      expect(heardByB).toContain('instance-heartbeat')
+      expect(bTimes).toEqual([])
+      stop()
+      a.publishControl({ type: 'instance-heartbeat' })
+      await waitFor(() => heardByB.filter((t) => t === 'instance-heartbeat').length === 2, 'b hears the second heartbeat')
+      expect(times).toHaveLength(1)
+      await Promise.all([a.close(), b.close()])
+    })
+
     it('stores nothing in Redis: pub/sub only, whatever is published', async () => {
       const prefix = nextPrefix()
       const [a, b] = await Promise.all([connectRedisBus(busOptions(prefix)), connectRedisBus(busOptions(prefix))])

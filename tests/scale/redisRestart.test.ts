@@ -47,4 +47,15 @@ describe.skipIf(skip)('Redis killed and restarted mid-edit', () => {
     const lost = typed.filter((w) => !text.includes(`${w} `))
     expect(lost).toEqual([])
   })
+
+  it('each instance reports the relay latency it measures on its own heartbeat through Redis', async () => {
+    const url = await services.pg.createDatabase('relay')
+    servers = await startInstances(2, url, () => connectRedisBus({ url: services.redis.url, maxRetryDelayMs: 200 }))
+    const relayCount = async (server: TestServer) => {
+      const text = await (await fetch(`${server.url}/metrics`)).text()
+      return Number(/^quill_bus_relay_seconds_count (\d+)/m.exec(text)?.[1] ?? 'NaN')
+    }
+    // Each instance sends a heartbeat as it starts; Redis brings it back.
+    for (const server of servers) await waitFor(async () => (await relayCount(server)) >= 1, 'a relay time in /metrics')
+  })
 })

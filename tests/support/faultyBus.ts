@@ -121,6 +121,7 @@ export function withFaults(inner: Bus, { seed, control = false, ...given }: Faul
       control ? guarded((isOpen) => inner.subscribeControl(faulty(null, isOpen, onMessage))) : inner.subscribeControl(onMessage),
     status: (): BusStatus => inner.status(),
     onStatus: (listener: (change: BusStatusChange) => void) => inner.onStatus(listener),
+    onRelayTime: (listener: (seconds: number) => void) => inner.onRelayTime(listener),
     stats: (): Readonly<BusStats> => inner.stats(),
     counts() {
       const counts: Record<FaultAction, number> = { deliver: 0, drop: 0, duplicate: 0, delay: 0 }
