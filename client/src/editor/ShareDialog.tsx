@@ -4,6 +4,7 @@ import type { Role } from '../../../shared/index.ts'
 import { describeError } from '../api/http.ts'
 import { copyText } from '../ui/clipboard.ts'
 import { CheckIcon, LinkIcon, ShareIcon } from '../ui/icons.tsx'
+import { HeaderDialogButton } from '../ui/HeaderDialogButton.tsx'
 
 const ROLE_OPTIONS: ReadonlyArray<{ role: Role; label: string; hint: string }> = [
   { role: 'viewer', label: 'Can view', hint: 'Read and export it, and see who is here.' },
@@ -33,30 +34,15 @@ function formatExpiry(iso: string): string {
  * ever sent to the server, never put in a link.
  */
 export function ShareButton({ docId, token, title }: { docId: string; token: string | null; title: string }) {
-  const [open, setOpen] = useState(false)
-  const buttonRef = useRef<HTMLButtonElement>(null)
-  const close = () => {
-    setOpen(false)
-    buttonRef.current?.focus()
-  }
   return (
-    <>
-      <button
-        ref={buttonRef}
-        type="button"
-        className="button button--ghost header-button"
-        data-testid="share-button"
-        aria-haspopup="dialog"
-        aria-expanded={open}
-        aria-label="Share"
-        title="Create a link to this document, with the access you choose"
-        onClick={() => setOpen(true)}
-      >
-        <ShareIcon />
-        <span className="header-button__text">Share</span>
-      </button>
-      {open && <ShareDialog docId={docId} token={token} title={title} onClose={close} />}
-    </>
+    <HeaderDialogButton
+      icon={<ShareIcon />}
+      text="Share"
+      label="Share"
+      hint="Create a link to this document, with the access you choose"
+      testId="share-button"
+      dialog={(close) => <ShareDialog docId={docId} token={token} title={title} onClose={close} />}
+    />
   )
 }
 
