@@ -64,7 +64,20 @@ export class RoomSummary {
   private lastOrigin: unknown = null
   private lastName: string | null = null
 
-  constructor(private readonly opts: RoomSummaryOptions) {}
+  constructor(private readonly opts: RoomSummaryOptions) {
+    opts.awareness.on('change', this.onAwareness)
+  }
+
+  /**
+   * A person's first keystrokes can reach the server before their awareness
+   * state (with their name) does, and they may have left again (state gone)
+   * by the time the summary is saved: take the name as soon as it arrives.
+   */
+  private readonly onAwareness = (): void => {
+    if (this.editor !== null || this.lastOrigin === null || !this.timer) return
+    const name = editorName(this.lastOrigin, this.opts.awareness)
+    if (name) this.editor = this.lastName = name
+  }
 
   /**
    * A change was applied (not one loaded from storage or stored by another
@@ -98,6 +111,7 @@ export class RoomSummary {
   }
 
   dispose(): void {
+    this.opts.awareness.off('change', this.onAwareness)
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     this.lastOrigin = null

@@ -71,4 +71,20 @@ describe('RoomSummary', () => {
     await summary.flush()
     expect((await store.meta('d'))?.editedBy).toBe('Ada')
   })
+
+  it('credits them even when they have left (their awareness state gone) before the summary is written', async () => {
+    const { doc, awareness, publish } = room()
+    const store = new MemoryStore()
+    await store.create('d', 1)
+    const summary = new RoomSummary({ docId: 'd', store, log: createLogger('error', () => {}), doc, fragment: doc.getXmlFragment('default'), awareness })
+    const conn = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 })
+    summary.changed(conn.origin)
+    // As the room does: the connection's awareness ids first, then the update.
+    conn.awarenessIds.add(22)
+    publish(22, { user: { name: 'Grace' } })
+    awarenessProtocol.removeAwarenessStates(awareness, [22], null)
+    await summary.flush()
+    expect((await store.meta('d'))?.editedBy).toBe('Grace')
+    summary.dispose()
+  })
 })

@@ -3,6 +3,11 @@ import type { DocSummary } from '../../../shared/index.ts'
 import { listDocs, type ListQuery } from '../api/docsApi.ts'
 import { ApiError, describeError } from '../api/http.ts'
 
+/** Once, this long after the page opens (see below). */
+const CATCH_UP_MS = 1500
+/** Then this often while the page is visible. */
+const REFRESH_MS = 20_000
+
 export type DocListState =
   | { status: 'loading' }
   | { status: 'ready'; docs: DocSummary[]; /** The search these are the results of ('' for the whole list). */ query: string }
@@ -30,6 +35,22 @@ export function useDocList(token: string | null, query: Required<ListQuery>): { 
   }, [generation, token, q, sort])
 
   const reload = useCallback(() => setGeneration((n) => n + 1), [])
+
+  // The list follows what others change, and what was just left: a
+  // document's summary (title, who edited it) is stored within a second of
+  // its last change, so the list fetched on arrival may be a moment behind.
+  useEffect(() => {
+    const visible = () => document.visibilityState === 'visible'
+    const catchUp = setTimeout(reload, CATCH_UP_MS)
+    const timer = setInterval(() => visible() && reload(), REFRESH_MS)
+    const onVisible = () => visible() && reload()
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      clearTimeout(catchUp)
+      clearInterval(timer)
+      document.removeEventListener('visibilitychange', onVisible)
+    }
+  }, [reload])
   const removeLocally = useCallback((id: string) => {
     setState((current) => (current.status === 'ready' ? { ...current, docs: current.docs.filter((d) => d.id !== id) } : current))
   }, [])
