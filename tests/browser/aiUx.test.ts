@@ -87,7 +87,7 @@ describe.skipIf(skip)('AI UX in the browser', () => {
       await alice.page.keyboard.press('Enter')
       await alice.page.keyboard.type('/usr/bin/env is a path.', { delay: 20 })
       await poll(() => docText(alice.page)).toBe('Paths\n/usr/bin/env is a path.')
-      expect(await focused(alice.page)).toBe('editor')
+      await poll(() => focused(alice.page)).toBe('editor')
       // Nothing popped up to take the keys.
       expect(await textOf(alice.page, tid('ai-command-menu'))).toBeNull()
     } finally {
@@ -106,7 +106,7 @@ describe.skipIf(skip)('AI UX in the browser', () => {
       lines.push('/usr/bin/env is a path.')
       await poll(() => docText(alice.page)).toBe(lines.join('\n'))
     }
-    expect(await focused(alice.page)).toBe('editor')
+    await poll(() => focused(alice.page)).toBe('editor')
   })
 
   test('the toolbar Undo button, like Ctrl+Z, offers Discard while an AI job waits, instead of undoing earlier typing', async () => {
