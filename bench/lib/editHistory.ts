@@ -7,19 +7,10 @@
 import * as Y from 'yjs'
 import { DOC_FIELD, paragraph } from './ydoc.ts'
 
-const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit '
-
 /** A seeded generator (mulberry32): the same seed builds the same history. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { rng } from '../../tests/support/wait.ts'
+
+const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit '
 
 /** Where edits go: top-level paragraphs `from` to `from + count - 1` (clamped to the document). */
 export interface EditRange {

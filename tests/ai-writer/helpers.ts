@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { DOC_FIELD, documentSchema } from '../../shared/editorSchema.ts'
 import { markdownToBlocks } from '../../shared/markdown/index.ts'
 import { StreamWriter, type WriteTarget } from '../../server/ai/writer/index.ts'
+import { rng } from '../support/wait.ts'
 
 export const schema = documentSchema()
 
@@ -19,16 +20,9 @@ export const SEED_CLIENT = 100
 
 export type Rng = () => number
 
-/** mulberry32: small, fast, good enough for test schedules. */
+/** mulberry32: small, fast, good enough for test schedules (one copy, in tests/support/wait.ts). */
 export function seeded(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return rng(seed)
 }
 
 export function randInt(rng: Rng, min: number, max: number): number {
