@@ -96,6 +96,14 @@ describe('version diff', () => {
     expect(diff.blocks.map((b) => b.change)).toEqual(['changed', 'removed', 'added'])
   })
 
+  test('a short block that grew, and an empty one filled in, are the same block changed', () => {
+    const grew = diffDocs(doc(p(t('Launch plan')), p(t('We ship.'))), doc(p(t('Launch planThe launch party is on the roof.')), p(t('We ship.'))))
+    expect(grew.blocks.map((b) => b.change)).toEqual(['changed', 'same'])
+    const filled = diffDocs(doc(p(t('Title')), p()), doc(p(t('Title')), p(t('Now written.'))))
+    expect(filled.blocks.map((b) => b.change)).toEqual(['same', 'changed'])
+    expect(filled.stats).toEqual({ changed: 1, added: 0, removed: 0 })
+  })
+
   test('a formatting change shows the word removed and added', () => {
     const diff = diffDocs(doc(p(t('make this bold'))), doc(p(t('make this '), t('bold', 'bold'))))
     const pieces = diff.blocks[0]!.inline!

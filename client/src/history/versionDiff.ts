@@ -316,7 +316,13 @@ function wordsOf(node: DocJson): Map<string, number> {
   return counts
 }
 
-/** Dice's coefficient over word counts: 1 for the same words, 0 for none in common; two empty blocks are alike. */
+/**
+ * How alike two blocks' words are, 0 to 1: Dice's coefficient, or, for a
+ * short block that grew into a long one (a title with a sentence typed
+ * after it), how much of the shorter is in the longer, discounted. An empty
+ * block and a filled one are the same block filled in; two empty ones are
+ * alike.
+ */
 function similarity(a: Map<string, number>, b: Map<string, number>): number {
   let sizeA = 0
   let sizeB = 0
@@ -326,9 +332,12 @@ function similarity(a: Map<string, number>, b: Map<string, number>): number {
     sizeB += n
     common += Math.min(n, a.get(word) ?? 0)
   }
-  if (sizeA + sizeB === 0) return 1
-  return (2 * common) / (sizeA + sizeB)
+  if (sizeA === 0 || sizeB === 0) return sizeA === sizeB ? 1 : FILLED_IN
+  return Math.max((2 * common) / (sizeA + sizeB), OVERLAP_WEIGHT * (common / Math.min(sizeA, sizeB)))
 }
+
+const FILLED_IN = 0.5
+const OVERLAP_WEIGHT = 0.6
 
 function changedBlock(old: DocJson, now: DocJson, stats: DiffStats): BlockDiff {
   // Equal blocks can pair up inside a run compared as a whole.
