@@ -12,17 +12,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig, type ServerConfig } from '../config.ts'
+import type { ServerConfig } from '../config.ts'
+import { configOrFail, failWith, type Fail } from './cliExit.ts'
 import { pgDumpAdvice } from './postgresDump.ts'
 import { BadDatabaseError, copyDatabase, describeFacts } from './sqliteBackup.ts'
 import { SQLITE_FILE } from './sqliteExtras.ts'
 
 const USAGE = 'Usage: npm run backup -- <file> [--force]'
 
-function fail(msg: string, code = 2): never {
-  process.stderr.write(`${msg}\n${code === 2 ? `\n${USAGE}\n` : ''}`)
-  process.exit(code)
-}
+const fail: Fail = failWith(USAGE)
 
 function options(): { file: string; force: boolean; config: ServerConfig } {
   let parsed
@@ -33,12 +31,7 @@ function options(): { file: string; force: boolean; config: ServerConfig } {
   }
   const file = parsed.positionals[0]
   if (!file || parsed.positionals.length > 1) fail('One backup file is required.')
-  try {
-    return { file, force: parsed.values.force ?? false, config: loadConfig(process.env) }
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message)
-    throw err
-  }
+  return { file, force: parsed.values.force ?? false, config: configOrFail(fail) }
 }
 
 async function main(): Promise<void> {

@@ -16,15 +16,13 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { PostgresStore, SqliteStore, StorageUnavailableError } from '../storage/index.ts'
 import { describeDatabase, postgresUrlProblem } from '../storage/postgresUrl.ts'
+import { failWith, type Fail } from './cliExit.ts'
 import { copyStore, type CopySummary } from './copyStore.ts'
 import { readSqliteExtras, SQLITE_FILE } from './sqliteExtras.ts'
 
 const USAGE = 'Usage: npm run migrate-to-postgres -- --data <sqlite data folder> --database <postgres url> [--force]'
 
-function fail(msg: string, code = 2): never {
-  process.stderr.write(`${msg}\n${code === 2 ? `\n${USAGE}\n` : ''}`)
-  process.exit(code)
-}
+const fail: Fail = failWith(USAGE)
 
 function options(): { dataDir: string; url: string; force: boolean } {
   let values

@@ -18,7 +18,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig, type ServerConfig } from '../config.ts'
+import type { ServerConfig } from '../config.ts'
+import { configOrFail, failWith, type Fail } from './cliExit.ts'
 import { sqliteInUse } from '../storage/sqliteInUse.ts'
 import { SQLITE_SCHEMA_VERSION } from '../storage/sqliteSchema.ts'
 import { pgRestoreAdvice } from './postgresDump.ts'
@@ -27,10 +28,7 @@ import { SQLITE_FILE } from './sqliteExtras.ts'
 
 const USAGE = 'Usage: npm run restore -- <file>'
 
-function fail(msg: string, code = 2): never {
-  process.stderr.write(`${msg}\n${code === 2 ? `\n${USAGE}\n` : ''}`)
-  process.exit(code)
-}
+const fail: Fail = failWith(USAGE)
 
 function options(): { file: string; config: ServerConfig } {
   let parsed
@@ -41,12 +39,7 @@ function options(): { file: string; config: ServerConfig } {
   }
   const file = parsed.positionals[0]
   if (!file || parsed.positionals.length > 1) fail('One backup file is required.')
-  try {
-    return { file, config: loadConfig(process.env) }
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message)
-    throw err
-  }
+  return { file, config: configOrFail(fail) }
 }
 
 function checkedBackup(backup: string): DatabaseFacts {

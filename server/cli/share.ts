@@ -7,14 +7,11 @@
  */
 import { parseArgs } from 'node:util'
 import { isValidDocId, DOC_ID_RULE } from '../../shared/docId.ts'
-import { ConfigError, loadConfig } from '../config.ts'
+import { configOrFail, failWith, type Fail } from './cliExit.ts'
 import { mintToken, parseDuration } from '../auth/tokens.ts'
 import { ROLES, isRole } from '../../shared/roles.ts'
 
-function fail(msg: string): never {
-  process.stderr.write(`${msg}\n\nUsage: npm run share -- <docId|*> [--role viewer|editor|owner] [--expires 7d] [--name "Ada"]\n`)
-  process.exit(2)
-}
+const fail: Fail = failWith('Usage: npm run share -- <docId|*> [--role viewer|editor|owner] [--expires 7d] [--name "Ada"]')
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -27,13 +24,7 @@ async function main(): Promise<void> {
   if (!isRole(role)) fail(`--role must be one of ${ROLES.join(', ')}.`)
   const ttl = parseDuration(values.expires!)
   if (ttl === null || ttl <= 0) fail('--expires must be a duration like 30m, 12h or 7d.')
-  let config
-  try {
-    config = loadConfig(process.env)
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message)
-    throw err
-  }
+  const config = configOrFail(fail)
   if (!config.authSecret) fail('AUTH_SECRET is not set: the server runs in open mode and needs no tokens. Set AUTH_SECRET for the server and for this command.')
   const { token, claims } = await mintToken(config.authSecret, { doc: docId, role, name: values.name!, ttlSeconds: ttl })
   const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`

@@ -75,6 +75,8 @@ export class ClusterRules {
   private countsTimer: NodeJS.Timeout | null = null
   private rechecking = false
   private closed = false
+  /** Restores waiting for the other instances' answers to `restoring`. */
+  private readonly restoreAnswerListeners = new Set<(docId: string, from: InstanceId) => void>()
 
   constructor(private readonly opts: ClusterRulesOptions) {
     this.control = opts.bus.subscribeControl(this.onControl)
@@ -121,15 +123,14 @@ export class ClusterRules {
       }
       const done = () => {
         clearTimeout(timer)
-        this.aiStoppedListeners.delete(listener)
+        this.restoreAnswerListeners.delete(listener)
         resolve()
       }
       const timer = setTimeout(done, RESTORE_AI_WAIT_MS)
-      this.aiStoppedListeners.add(listener)
+      this.restoreAnswerListeners.add(listener)
     })
   }
 
-  private readonly aiStoppedListeners = new Set<(docId: string, from: InstanceId) => void>()
 
   /** This instance's sockets per document changed: tell the others soon. */
   countsChanged(): void {
@@ -202,7 +203,7 @@ export class ClusterRules {
         })
         return
       case 'ai-stopped':
-        for (const listener of this.aiStoppedListeners) listener(message.docId, from)
+        for (const listener of this.restoreAnswerListeners) listener(message.docId, from)
         return
       case 'doc-connections':
         this.opts.remote.record(from, message.counts)

@@ -19,7 +19,6 @@ import type { ServerContext } from '../context.ts'
 import { toHtmlDocument, toMarkdown, type PMNode } from '../export/index.ts'
 import type { VersionMeta } from '../storage/types.ts'
 import { VersionNotFoundError } from '../versions/history.ts'
-import { quietAiWriters } from '../versions/quietAi.ts'
 import { authorize } from './authorize.ts'
 import { ApiError } from './errors.ts'
 import { docIdParam, jsonBody } from './validate.ts'
@@ -95,7 +94,12 @@ export function versionRoutes(ctx: ServerContext) {
       const grant = await authorize(c, ctx, id, 'editor')
       const versionId = versionIdParam(c)
       const result = await withRoom(id, async (room) => {
-        await quietAiWriters(room, () => ctx.restoringLive(id))
+        // Stop the document's AI jobs everywhere; each live instance answers
+        // once what they wrote is stored, then this room reads from the store
+        // whatever it has not yet heard over the bus (alone, it has it all),
+        // so the restore replaces their words instead of racing them.
+        await ctx.restoringLive(id)
+        await room.catchUp()
         const origin: RestoreOrigin = Object.freeze({ kind: 'restore', versionId, by: grant.name })
         try {
           return await history.restore(id, room.doc, room.fragment, versionId, origin, [grant.name])

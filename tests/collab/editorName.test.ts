@@ -26,6 +26,16 @@ function room() {
   return { doc, awareness, publish }
 }
 
+/** A room's summary over a memory store, and a connection in open mode. */
+async function summaryRoom() {
+  const { doc, awareness, publish } = room()
+  const store = new MemoryStore()
+  await store.create('d', 1)
+  const summary = new RoomSummary({ docId: 'd', store, log: createLogger('error', () => {}), doc, fragment: doc.getXmlFragment('default'), awareness })
+  const conn = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 })
+  return { awareness, publish, store, summary, conn }
+}
+
 describe('editorName', () => {
   it("takes the token's name over the awareness name, and the awareness name in open mode, cleaned and bounded", () => {
     const { awareness, publish } = room()
@@ -59,11 +69,7 @@ describe('editorName', () => {
 
 describe('RoomSummary', () => {
   it("credits a person whose first edits reached the server before their awareness name did", async () => {
-    const { doc, awareness, publish } = room()
-    const store = new MemoryStore()
-    await store.create('d', 1)
-    const summary = new RoomSummary({ docId: 'd', store, log: createLogger('error', () => {}), doc, fragment: doc.getXmlFragment('default'), awareness })
-    const conn = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 })
+    const { awareness, publish, store, summary, conn } = await summaryRoom()
     // The edit arrives first; the name only afterwards, before the summary is written.
     summary.changed(conn.origin)
     publish(21, { user: { name: 'Ada' } })
@@ -73,11 +79,7 @@ describe('RoomSummary', () => {
   })
 
   it('credits them even when they have left (their awareness state gone) before the summary is written', async () => {
-    const { doc, awareness, publish } = room()
-    const store = new MemoryStore()
-    await store.create('d', 1)
-    const summary = new RoomSummary({ docId: 'd', store, log: createLogger('error', () => {}), doc, fragment: doc.getXmlFragment('default'), awareness })
-    const conn = new Connection(socket, { readOnly: false, maxBufferedBytes: 1e6 })
+    const { awareness, publish, store, summary, conn } = await summaryRoom()
     summary.changed(conn.origin)
     // As the room does: the connection's awareness ids first, then the update.
     conn.awarenessIds.add(22)
