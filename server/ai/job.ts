@@ -228,16 +228,13 @@ export class AiJob {
         temperature: this.opts.temperature,
       })
       const metrics = this.opts.metrics
-      const started = performance.now()
-      let first = true
       for await (const part of parts) {
         this.lastPartAt = Date.now()
         if (part.type === 'text') {
           if (metrics) {
-            if (first) metrics.aiFirstTokenSeconds.observe((performance.now() - started) / 1000)
+            if (tokens === 0) metrics.aiFirstTokenSeconds.observe((performance.now() - runStarted) / 1000)
             metrics.hot.aiTokens++
           }
-          first = false
           tokens++
           this.writer.push(part.text)
           this.pendingText += part.text
