@@ -284,7 +284,7 @@ export class AiJob {
   }
 
   private async complete(status: 'completed' | 'cancelled', finishReason: string | null, usage: AiUsage | null): Promise<void> {
-    await this.endWriting()
+    await this.endWriting(status === 'completed' && !CUT_OFF_REASONS.has(finishReason ?? '') ? 'complete' : 'cutOff')
     // The model finished before the first write found its place gone.
     if (this.writer.anchorLost) {
       this.status = 'failed'
@@ -300,21 +300,21 @@ export class AiJob {
   private async fail(code: AiErrorCode, message: string, retryAfter?: number): Promise<void> {
     this.failureCode = code
     this.opts.metrics?.aiFailed(code)
-    await this.endWriting()
+    await this.endWriting('cutOff')
     this.status = 'failed'
     this.events.append({ type: 'error', data: retryAfter === undefined ? { code, message } : { code, message, retryAfter } })
   }
 
   /** Write the rest, then wait until the room has sent it (`Room.sent`). */
-  private async endWriting(): Promise<void> {
+  private async endWriting(ending: 'complete' | 'cutOff'): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
     this.sendText()
     if (!this.opts.room.closed) {
       try {
-        // A cut-off response keeps what was written, formatted as far as the
-        // markdown received so far allows.
-        this.writer.finish()
+        // A cut-off answer keeps what everyone saw while it streamed, never
+        // the raw syntax it stopped inside (StreamWriter.finish).
+        this.writer.finish(ending)
       } catch (err) {
         this.opts.log.error(`AI job ${this.id}: final write failed`, err)
       }
@@ -366,6 +366,9 @@ export class AiJob {
     }
   }
 }
+
+/** Finish reasons of an answer the model did not end itself: it stops mid-sentence, or mid-table. */
+const CUT_OFF_REASONS = new Set(['length', 'content_filter'])
 
 const ANCHOR_LOST_MESSAGE = 'The place the AI was to write was deleted before anything was written, so the job was stopped.'
 

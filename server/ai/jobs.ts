@@ -22,7 +22,7 @@ import { resolveAnchor } from './anchors.ts'
 import { docText } from './docText.ts'
 import { buildMessages } from './prompt.ts'
 import type { ModelClient } from './provider.ts'
-import type { WriteTarget } from './writer/index.ts'
+import { tableAt, type WriteTarget } from './writer/index.ts'
 import { MemoryAdmission, type AdmissionLimits, type AdmissionRefusal, type AiAdmission } from './admission/index.ts'
 import { SharedJobs, type SharedJobsOptions } from './sharedJobs.ts'
 import type { Metrics } from '../metrics/index.ts'
@@ -142,9 +142,10 @@ export class AiJobs {
     const a = text.offsetOf(from) ?? text.text.length
     const b = to ? (text.offsetOf(to) ?? a) : a
     const [lo, hi] = a <= b ? [a, b] : [b, a]
+    const table = target.kind === 'insert' ? tableAt(room.doc, target.at) : null
     const messages = buildMessages(
       request,
-      { before: text.text.slice(0, lo), selection: text.text.slice(lo, hi), after: text.text.slice(hi) },
+      { before: text.text.slice(0, lo), selection: text.text.slice(lo, hi), after: text.text.slice(hi), ...(table && { tableColumns: table.columns }) },
       config.contextChars,
     )
 

@@ -30,6 +30,8 @@ export interface PromptContext {
   selection: string
   /** Document text after the anchor (or selection). */
   after: string
+  /** The anchor is in a cell of a table this many columns wide. */
+  tableColumns?: number
 }
 
 export function presetInstruction(req: Pick<AiRequest, 'preset' | 'language' | 'instruction'>): string {
@@ -49,7 +51,7 @@ export function buildMessages(req: AiRequest, ctx: PromptContext, contextChars: 
       user = `Document so far (your text goes at <cursor/>):\n\n${before}<cursor/>${after}\n\nWrite: ${req.instruction ?? ''}`
       break
     case 'continue':
-      user = `Continue writing from <cursor/>, in the same language, voice and format. Write one or two paragraphs.${req.instruction ? ` Guidance: ${req.instruction}` : ''}\n\n${before}<cursor/>${after}`
+      user = `Continue writing from <cursor/>, in the same language, voice and format. ${ctx.tableColumns ? tableCellHint(ctx.tableColumns) : 'Write one or two paragraphs.'}${req.instruction ? ` Guidance: ${req.instruction}` : ''}\n\n${before}<cursor/>${after}`
       break
     case 'rewrite':
       user = `Rewrite the passage between <selection> and </selection>. ${presetInstruction(req)}\nReturn only the rewritten passage.\n\nContext:\n${tail(before, Math.floor(contextChars / 3))}<selection>${ctx.selection}</selection>${after}`
@@ -64,6 +66,11 @@ export function buildMessages(req: AiRequest, ctx: PromptContext, contextChars: 
     { role: 'system', content: SYSTEM },
     { role: 'user', content: user },
   ]
+}
+
+/** The writer adds `| … |` lines written at a table cell as rows of that table (server/ai/writer/tableRows.ts). */
+function tableCellHint(columns: number): string {
+  return `The cursor is in a table cell: either continue that cell's text on one line, or add rows to the table as lines of ${columns} cells like \`|${' … |'.repeat(columns)}\`, without a header or delimiter row.`
 }
 
 function tail(s: string, n: number): string {

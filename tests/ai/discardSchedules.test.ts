@@ -20,7 +20,7 @@ import { editorUndoManager } from '../../client/src/editor/undoManager.ts'
 import { rangesFromDeleteSet } from '../../shared/itemRanges.ts'
 import type { WriteTarget } from '../../server/ai/writer/index.ts'
 import { GOLDENS } from '../ai-writer/goldens.ts'
-import { AI_CLIENT, contentOf, docWith, fragmentOf, Network, para, randInt, randomChunks, seeded, textPosition, writerFor, type Rng } from '../ai-writer/helpers.ts'
+import { AI_CLIENT, checkSchema, contentOf, docWith, fragmentOf, Network, para, randInt, randomChunks, seeded, textPosition, writerFor, type Rng } from '../ai-writer/helpers.ts'
 import { allTexts, browserClientId, converged } from '../ai-writer/inspect.ts'
 
 const BEFORE: JSONContent[] = [para('Keep this intro.'), para('Rewrite me please.'), para('Outro.')]
@@ -38,8 +38,7 @@ class Typist {
   ) {}
 
   type(): void {
-    const marker = String.fromCodePoint(this.base + this.n++)
-    this.typed.push(marker)
+    const marker = this.next()
     const fragment = fragmentOf(this.doc)
     if (this.rng() < 0.25 || fragment.length === 0) {
       // A block of their own, anywhere between the top-level blocks.
@@ -53,6 +52,48 @@ class Typist {
     const texts = allTexts(this.doc)
     const text = texts[randInt(this.rng, 0, texts.length - 1)] as Y.XmlText
     text.insert(randInt(this.rng, 0, text.length), marker)
+  }
+
+  /** Ticks or unticks a random task box, as y-prosemirror applies it: an attribute of the item. */
+  tick(): void {
+    const item = pick(this.rng, elementsNamed(this.doc, 'taskItem')) as Y.XmlElement<{ checked?: boolean }> | undefined
+    item?.setAttribute('checked', item.getAttribute('checked') !== true)
+  }
+
+  /**
+   * What the editor's table menu does to a table, the AI's included: a row
+   * after a random row, or a column (a cell in every row). Each new cell
+   * holds an empty paragraph, or one of this person's characters.
+   */
+  tableEdit(): void {
+    const table = pick(this.rng, elementsNamed(this.doc, 'table'))
+    if (table === undefined) return
+    const rows = table.toArray().filter((r): r is Y.XmlElement => r instanceof Y.XmlElement)
+    const cell = (): Y.XmlElement => {
+      const p = new Y.XmlElement('paragraph')
+      if (this.rng() < 0.5) p.insert(0, [new Y.XmlText(this.next())])
+      const c = new Y.XmlElement('tableCell')
+      c.insert(0, [p])
+      return c
+    }
+    this.doc.transact(() => {
+      if (this.rng() < 0.5) {
+        const after = pick(this.rng, rows)
+        if (after === undefined) return
+        const row = new Y.XmlElement('tableRow')
+        row.insert(0, Array.from({ length: Math.max(1, after.length) }, cell))
+        table.insertAfter(after, [row])
+      } else {
+        const at = randInt(this.rng, 0, Math.max(0, (rows[0]?.length ?? 1) - 1))
+        for (const row of rows) row.insert(Math.min(at, row.length), [cell()])
+      }
+    })
+  }
+
+  private next(): string {
+    const marker = String.fromCodePoint(this.base + this.n++)
+    this.typed.push(marker)
+    return marker
   }
 
   /**
@@ -90,6 +131,23 @@ class Typist {
       }
     })
   }
+}
+
+function pick<T>(rng: Rng, from: readonly T[]): T | undefined {
+  return from[randInt(rng, 0, from.length - 1)]
+}
+
+function elementsNamed(doc: Y.Doc, name: string): Y.XmlElement[] {
+  const out: Y.XmlElement[] = []
+  const walk = (node: Y.XmlFragment): void => {
+    for (const child of node.toArray()) {
+      if (!(child instanceof Y.XmlElement)) continue
+      if (child.nodeName === name) out.push(child)
+      walk(child)
+    }
+  }
+  walk(fragmentOf(doc))
+  return out
 }
 
 /** The block holds characters (now deleted) that the job's rewrite took. */
@@ -142,6 +200,8 @@ interface Options {
   reshape?: boolean
   /** How the job is taken back: the server's Discard, or the requester's Ctrl+Z after Accept. */
   takeBack?: 'discard' | 'undoAfterAccept'
+  /** People also tick task boxes and add rows and columns to tables (the AI's among them). */
+  structure?: boolean
 }
 
 /**
@@ -163,7 +223,7 @@ class Requester {
   }
 }
 
-async function discardUnderTyping(target: (doc: Y.Doc) => WriteTarget, md: string, seed: number, { seenDeletion = false, takeBack = 'discard', reshape = false }: Options = {}): Promise<Outcome> {
+async function discardUnderTyping(target: (doc: Y.Doc) => WriteTarget, md: string, seed: number, { seenDeletion = false, takeBack = 'discard', reshape = false, structure = false }: Options = {}): Promise<Outcome> {
   const rng = seeded(seed)
   const ai = docWith(AI_CLIENT, BEFORE)
   const bob = new Typist(docWith(browserClientId(rng), BEFORE), 0x4e00, rng)
@@ -186,6 +246,9 @@ async function discardUnderTyping(target: (doc: Y.Doc) => WriteTarget, md: strin
   const typeSome = () => {
     if (rng() < 0.35) bob.type()
     if (rng() < 0.35) eve.type()
+    if (!structure) return
+    if (rng() < 0.3) (rng() < 0.5 ? bob : eve).tick()
+    if (rng() < 0.12) (rng() < 0.5 ? bob : eve).tableEdit()
   }
   const chunks = randomChunks(md, rng)
   if (seenDeletion) {
@@ -268,6 +331,7 @@ function withoutMarkers(content: JSONContent[]): string[] {
 
 function expectOnlyHumansLeft({ docs, typed }: Outcome, reshaped = false): void {
   expect(converged(docs)).toBe(true)
+  checkSchema(docs[0] as Y.Doc)
   const blocks = blockTexts(contentOf(docs[0] as Y.Doc))
   const all = blocks.join('\n')
   // Every human character is still there, once.
@@ -283,7 +347,7 @@ const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1)
 const RESHAPE_SEEDS = Array.from({ length: Number(process.env.RESHAPE_SEEDS ?? 15) }, (_, i) => i + 1)
 const ARTICLE = GOLDENS.article ?? ''
 
-const CASES: Array<{ name: string; target: (d: Y.Doc) => WriteTarget; md: string; seenDeletion?: boolean; blocks?: boolean }> = [
+const CASES: Array<{ name: string; target: (d: Y.Doc) => WriteTarget; md: string; seenDeletion?: boolean; blocks?: boolean; structure?: boolean }> = [
   { name: 'continue writing with a heading first', target: (d) => ({ kind: 'insert', at: textPosition(d, 0, 16) }), md: ARTICLE, blocks: true },
   {
     name: 'continue writing inline, then more blocks',
@@ -294,6 +358,19 @@ const CASES: Array<{ name: string; target: (d: Y.Doc) => WriteTarget; md: string
     name: 'a rewrite of one paragraph (the original comes back)',
     target: (d) => ({ kind: 'replace', from: textPosition(d, 1, 0), to: textPosition(d, 1, 18) }),
     md: '## Shorter\n\nRewrite, please.\n\n> quoted',
+  },
+  {
+    name: 'a table and task lists, while people type in its cells, tick its boxes and add rows and columns',
+    target: (d) => ({ kind: 'insert', at: textPosition(d, 0, 16) }),
+    md: GOLDENS.tablesAndTasks ?? '',
+    blocks: true,
+    structure: true,
+  },
+  {
+    name: 'a rewrite into a table and task list, with the same',
+    target: (d) => ({ kind: 'replace', from: textPosition(d, 1, 0), to: textPosition(d, 1, 18) }),
+    md: '| Step | Done |\n|---|---|\n| write | **yes** |\n| ship | [no](https://x.example) |\n\n- [ ] tell Bo\n- [x] tell Ann',
+    structure: true,
   },
   {
     name: 'a rewrite across blocks (the original comes back)',
@@ -310,14 +387,14 @@ describe.each([
   for (const c of CASES) {
     it(`${c.name}: every person's character stays, every AI character goes, all peers agree`, async () => {
       for (const seed of SEEDS) {
-        const outcome = await discardUnderTyping(c.target, c.md, seed, { seenDeletion: c.seenDeletion, takeBack })
+        const outcome = await discardUnderTyping(c.target, c.md, seed, { seenDeletion: c.seenDeletion, takeBack, structure: c.structure })
         if (c.blocks) expect(outcome.wroteBlocks).toBe(true)
         expectOnlyHumansLeft(outcome)
       }
     })
     it(`${c.name}, and people split and re-shape blocks, the AI's among them: still exactly the AI's characters go`, async () => {
       for (const seed of RESHAPE_SEEDS) {
-        expectOnlyHumansLeft(await discardUnderTyping(c.target, c.md, seed, { seenDeletion: c.seenDeletion, takeBack, reshape: true }), true)
+        expectOnlyHumansLeft(await discardUnderTyping(c.target, c.md, seed, { seenDeletion: c.seenDeletion, takeBack, reshape: true, structure: c.structure }), true)
       }
     })
   }

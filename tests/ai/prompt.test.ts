@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildMessages } from '../../server/ai/prompt.ts'
 import { startAiHarness, type AiHarness } from './harness.ts'
 import { anchorInBlock, requester, startJob } from '../support/aiClient.ts'
 import { appendParagraph } from '../support/clients.ts'
@@ -41,5 +42,14 @@ describe('prompts are built on the server from the document around the anchors',
     const prompt = await promptFor('p-summary', (doc) => ({ op: 'summarize', anchor: { from: anchorInBlock(doc, 0, 0) } }))
     expect(prompt).toContain('Alpha beta gamma.')
     expect(prompt).toContain('Second block here.')
+  })
+})
+
+describe('continue from a table cell', () => {
+  it('tells the model it may add rows, as wide as the table, without a header', () => {
+    const user = buildMessages({ op: 'continue', anchor: { from: '' }, requester: requester() }, { before: '| a | b |\n| --- | --- |\n| 1 | 2', selection: '', after: ' |', tableColumns: 2 }, 4000)[1]?.content ?? ''
+    expect(user).toContain('add rows to the table as lines of 2 cells like `| … | … |`, without a header or delimiter row')
+    expect(user).toContain('| 1 | 2<cursor/> |')
+    expect(buildMessages({ op: 'continue', anchor: { from: '' }, requester: requester() }, { before: 'Text', selection: '', after: '' }, 4000)[1]?.content).toContain('Write one or two paragraphs.')
   })
 })

@@ -13,6 +13,7 @@ import type { JSONContent } from '@tiptap/core'
 import * as Y from 'yjs'
 import { InlineMirror } from './inlineMirror.ts'
 import type { WriteScope } from './scope.ts'
+import type { TableAround } from './tableRows.ts'
 import { afterItemPosition, deleteChild, hasForeignContent, idOf, insertChildAfter, isGone, type YBlockParent } from './yjsItems.ts'
 
 export interface WrittenNode {
@@ -25,6 +26,8 @@ export interface WrittenNode {
   readonly own: boolean
   readonly inline: InlineMirror | null
   readonly children: WrittenNode[]
+  /** For a person's table that takes the rows of the output's table: the rows go after this row; the output's header row is not written. */
+  readonly rows: { readonly after: Y.ID | null } | null
 }
 
 type AttrValue = string | number | boolean
@@ -52,8 +55,15 @@ export function isNodeGone(node: WrittenNode): boolean {
 }
 
 export function hostNode(scope: WriteScope, host: Y.XmlElement, inline: InlineMirror, json: JSONContent): WrittenNode {
-  const node: WrittenNode = { type: json.type ?? 'paragraph', attrsKey: '', el: host, own: false, inline, children: [] }
+  const node: WrittenNode = { type: json.type ?? 'paragraph', attrsKey: '', el: host, own: false, inline, children: [], rows: null }
   inline.reconcile(scope, json.content ?? [])
+  return node
+}
+
+/** The body rows of the output's table `json`, written into the person's table after `into.row` (tableRows.ts). */
+export function hostRows(scope: WriteScope, into: TableAround, json: JSONContent): WrittenNode {
+  const node: WrittenNode = { type: 'table', attrsKey: '', el: into.table, own: false, inline: null, children: [], rows: { after: idOf(into.row) } }
+  reconcileBlock(scope, node, json)
   return node
 }
 
@@ -71,6 +81,7 @@ export function createBlock(scope: WriteScope, json: JSONContent, parent: YBlock
     own: true,
     inline: textblock ? new InlineMirror({ kind: 'gap', parent: el, after: null }) : null,
     children: [],
+    rows: null,
   }
   if (node.inline !== null) node.inline.reconcile(scope, json.content ?? [])
   else reconcileChildren(scope, node.children, json.content ?? [], el, null)
@@ -88,6 +99,7 @@ export function reconcileBlock(scope: WriteScope, node: WrittenNode, json: JSONC
     node.attrsKey = attrsKey
   }
   if (node.inline !== null) node.inline.reconcile(scope, json.content ?? [])
+  else if (node.rows !== null) reconcileChildren(scope, node.children, (json.content ?? []).slice(1), node.el, node.rows.after)
   else reconcileChildren(scope, node.children, json.content ?? [], node.el, null)
 }
 

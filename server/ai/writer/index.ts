@@ -19,6 +19,8 @@
  *   AI's text: it is not deleted, because a keystroke typed into it at the
  *   same moment would go with it, past any Discard.
  * - `blockAfter`: every block goes after the top-level block containing `at`.
+ * - `insert` in a table cell: an answer that starts with `| … |` rows (no
+ *   header) adds them to that table, after the anchor's row (tableRows.ts).
  *
  * Reconcile
  * - marked's lexer decides when a top-level block is complete (a later token
@@ -58,6 +60,7 @@ import { deleteBetween } from './deleteRange.ts'
 import { MarkdownStream, type StreamStep } from './markdownStream.ts'
 import { OwnedClocks } from './ownership.ts'
 import { pathTo, resolvePlacement } from './placement.ts'
+import { readingOf, rowsSource, tableAround, type TableAround } from './tableRows.ts'
 import type { WriteScope } from './scope.ts'
 import { TextBuffer } from './textBuffer.ts'
 import { TopLevelWriter } from './topLevel.ts'
@@ -83,6 +86,9 @@ export class StreamWriter {
   private readonly leftovers: Y.XmlElement[] = []
   private top: TopLevelWriter | null = null
   private selectionPending: boolean
+  /** The table whose cell the anchor is in (`insert` only), and how its answer reads, once known. */
+  private readonly table: TableAround | null
+  private reading: 'rows' | 'text' | null = null
   private appliedLength = 0
   private finished = false
   private lost = false
@@ -91,6 +97,8 @@ export class StreamWriter {
     this.opts = opts
     this.stream = new MarkdownStream(opts.schema)
     this.selectionPending = opts.target.kind === 'replace'
+    this.table = opts.target.kind === 'insert' ? tableAt(opts.doc, opts.target.at) : null
+    if (this.table === null) this.reading = 'text'
   }
 
   /**
@@ -113,13 +121,22 @@ export class StreamWriter {
   /** Applies everything pushed so far in one transaction; true if the document changed. */
   flush(): boolean {
     if (this.finished) return false
-    return this.apply(false)
+    return this.apply('flush')
   }
 
-  /** Final flush: afterwards the written content equals markdownToBlocks(full text). */
-  finish(): void {
+  /**
+   * Final flush. `complete` (the model ended its answer): afterwards the
+   * written content equals markdownToBlocks(full text). `cutOff` (Stop, an
+   * error, a timeout, the token limit): the answer ends wherever the model
+   * was, often inside syntax (`| a | b` before its delimiter row, a half row
+   * `| [si`, `**bo`), whose one-shot reading is raw pipes and brackets. So
+   * what stays is what the preview showed (see preview.ts, tableHold.ts):
+   * completed blocks, whole rows, text up to an unclosed opener. The model's
+   * full text is still in the job's `delta` events.
+   */
+  finish(ending: 'complete' | 'cutOff' = 'complete'): void {
     if (this.finished) return
-    this.apply(true)
+    this.apply(ending === 'complete' ? 'final' : 'cutOff')
     this.finished = true
   }
 
@@ -128,11 +145,16 @@ export class StreamWriter {
     return this.top?.caret() ?? null
   }
 
-  private apply(final: boolean): boolean {
+  private apply(mode: 'flush' | 'final' | 'cutOff'): boolean {
     if (this.lost) return false
     const text = this.buffer.value
-    if (!final && text.length === this.appliedLength && !this.selectionPending) return false
-    const step = this.stream.advance(text, final)
+    const final = mode === 'final'
+    if (mode === 'flush' && text.length === this.appliedLength && !this.selectionPending) return false
+    this.reading ??= readingOf(text, mode !== 'flush')
+    // Until the first lines tell whether they are rows for the table, nothing is read.
+    const source = this.reading === null ? '' : this.reading === 'rows' && this.table !== null ? rowsSource(text, this.table.columns) : text
+    // Advancing again over the same text is harmless: nothing new completes, and the preview is the same.
+    const step = this.stream.advance(source, final)
     this.appliedLength = text.length
     const { doc } = this.opts
     let changed = false
@@ -141,7 +163,7 @@ export class StreamWriter {
       this.owned.begin(doc.clientID, Y.getState(doc.store, doc.clientID))
       const scope: WriteScope = { doc, tr, owned: this.owned, schema: this.opts.schema, leftovers: this.leftovers }
       this.write(scope, step, text, final)
-      if (final) sweepLeftovers(scope)
+      if (mode !== 'flush') sweepLeftovers(scope)
       endClock = Y.getState(doc.store, doc.clientID)
       changed = tr.changed.size > 0 || tr.deleteSet.clients.size > 0
     }, this.opts.origin)
@@ -169,10 +191,19 @@ export class StreamWriter {
         this.lost = true
         return
       }
-      this.top = new TopLevelWriter(fragment, placement)
+      this.top = new TopLevelWriter(fragment, placement, this.reading === 'rows' ? this.table : null)
     }
     this.top.setEdges({ leading: /^[ \t]+[^ \t\n]/.test(text), trailing: final && /[^ \t\n][ \t]+$/.test(text) })
-    if (step.completed !== null) this.top.commit(scope, step.completed)
+    for (const revision of step.revisions) this.top.revise(scope, revision.index, revision.block)
+    if (step.completed !== null) this.top.commit(scope, step.completed, step.revisable)
     this.top.reconcile(scope, step.tail)
   }
+}
+
+/** The table around an `insert` anchor, if it is in a table cell's paragraph. */
+export function tableAt(doc: Y.Doc, at: Y.RelativePosition): TableAround | null {
+  const abs = Y.createAbsolutePositionFromRelativePosition(at, doc, false)
+  const type = abs?.type
+  const textblock = type instanceof Y.XmlText ? type.parent : type
+  return textblock instanceof Y.XmlElement ? tableAround(textblock) : null
 }

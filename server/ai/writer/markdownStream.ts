@@ -11,6 +11,15 @@
  * Completed tokens are converted exactly (the same conversion as
  * `markdownToBlocks`) and never lexed again, so each step costs
  * O(unfinished blocks + new text), not O(everything written so far).
+ *
+ * One exception: a reference link (`[text][ref]`, `[ref]`) is read as a link
+ * only once its definition (`[ref]: https://…`) is known, and models put the
+ * definitions at the end, after the blocks that use them were completed. So
+ * a completed block with brackets in its text is remembered, and when new
+ * definitions arrive it is converted again (`revisions`) and the writer
+ * brings it up to date: the literal `[text]` becomes the link, as in the
+ * one-shot reading. This costs a re-read of those blocks once per batch of
+ * new definitions, not per flush.
  */
 import type { JSONContent } from '@tiptap/core'
 import type { Schema } from '@tiptap/pm/model'
@@ -24,6 +33,29 @@ export interface StreamStep {
   readonly completed: JSONContent[] | null
   /** Preview of the unfinished block(s); empty when nothing is unambiguous yet. */
   readonly tail: JSONContent[]
+  /** Indexes (counted over all completed blocks) of the blocks in `completed` that a later definition may change. */
+  readonly revisable: ReadonlySet<number>
+  /** Earlier completed blocks as new reference-link definitions make them read. */
+  readonly revisions: readonly Revision[]
+}
+
+export interface Revision {
+  /** Index of the block, counted over all completed blocks. */
+  readonly index: number
+  readonly block: JSONContent
+}
+
+/** A completed token whose text has brackets: a reference link waiting for its definition, maybe. */
+interface Pending {
+  readonly raw: string
+  /** Index of its first block, and how many it converted to. */
+  readonly index: number
+  readonly count: number
+}
+
+/** Brackets outside code: `[text]`, `[text][ref]`. Code blocks and definitions never change. */
+function mayUseReference(token: Token): boolean {
+  return token.type !== 'code' && token.type !== 'def' && token.type !== 'space' && /\[[^\]\n]*\]/.test(token.raw)
 }
 
 function lastNonSpace(tokens: readonly Token[]): number {
@@ -46,6 +78,10 @@ export class MarkdownStream {
   private committed = 0
   /** Reference-link definitions seen so far, for lexing only the unfinished part. */
   private links: Links = {}
+  /** How many blocks have been completed so far. */
+  private blocks = 0
+  /** Completed tokens a later definition may change. */
+  private readonly pending: Pending[] = []
 
   constructor(private readonly schema: Schema) {}
 
@@ -54,18 +90,50 @@ export class MarkdownStream {
     if (final) {
       const tokens = lexMarkdown(pending, this.links)
       this.committed = text.length
-      return { completed: tokensToBlocks(tokens, this.schema), tail: [] }
+      const revisions = this.learn(tokens.links)
+      return { ...this.complete(tokens), tail: [], revisions }
     }
     const tokens = lexMarkdown(pending.slice(0, pending.lastIndexOf('\n') + 1), this.links)
-    this.links = { ...tokens.links }
+    const revisions = this.learn(tokens.links)
     const done = tokens.slice(0, completedCount(tokens))
     const consumed = done.reduce((n, t) => n + t.raw.length, 0)
     // The offsets rely on the tokens' raw text tiling the source; if it ever
     // does not, keep everything unfinished rather than cut at a wrong place.
     const tiles = pending.startsWith(done.map((t) => t.raw).join(''))
-    if (done.length === 0 || !tiles) return { completed: null, tail: this.preview(pending) }
+    if (done.length === 0 || !tiles) return { completed: null, tail: this.preview(pending), revisable: new Set(), revisions }
     this.committed += consumed
-    return { completed: tokensToBlocks(done, this.schema), tail: this.preview(pending.slice(consumed)) }
+    return { ...this.complete(done), tail: this.preview(pending.slice(consumed)), revisions }
+  }
+
+  /** Converts completed tokens one by one (the same blocks as converting them together), noting those to revisit. */
+  private complete(tokens: readonly Token[]): { completed: JSONContent[]; revisable: Set<number> } {
+    const completed: JSONContent[] = []
+    const revisable = new Set<number>()
+    for (const token of tokens) {
+      const blocks = tokensToBlocks([token], this.schema)
+      if (blocks.length > 0 && mayUseReference(token)) {
+        this.pending.push({ raw: token.raw, index: this.blocks, count: blocks.length })
+        for (let i = 0; i < blocks.length; i++) revisable.add(this.blocks + i)
+      }
+      completed.push(...blocks)
+      this.blocks += blocks.length
+    }
+    return { completed, revisable }
+  }
+
+  /** Takes in the definitions the lexer found; if there are new ones, the completed blocks they may change. */
+  private learn(links: Links): Revision[] {
+    const known = Object.keys(this.links).length
+    this.links = { ...links }
+    if (Object.keys(this.links).length === known) return []
+    const out: Revision[] = []
+    for (const p of this.pending) {
+      const blocks = tokensToBlocks(lexMarkdown(p.raw, this.links), this.schema)
+      // Read alone, a completed token gives the same blocks as in place; if it ever does not, leave it.
+      if (blocks.length !== p.count) continue
+      blocks.forEach((block, i) => out.push({ index: p.index + i, block }))
+    }
+    return out
   }
 
   private preview(src: string): JSONContent[] {

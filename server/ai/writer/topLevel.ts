@@ -8,7 +8,8 @@
  * When it cannot go inline and the anchor is in an empty top-level
  * paragraph, it goes before that paragraph instead (see emptyLine.ts).
  * Completed blocks are forgotten (only the position after them is kept), so
- * they are never revisited.
+ * they are never revisited, except those a later reference-link definition
+ * may change (see markdownStream.ts), which are kept to be revised.
  *
  * Continuing a sentence, a model often starts with a space (" sat on the
  * mat."), which markdown would drop; inline, that space is the word gap, so
@@ -17,11 +18,12 @@
  */
 import type { JSONContent } from '@tiptap/core'
 import type * as Y from 'yjs'
-import { createBlock, hostNode, isNodeGone, lastPosition, reconcileBlock, removeBlock, type WrittenNode } from './blockMirror.ts'
+import { createBlock, hostNode, hostRows, isNodeGone, lastPosition, reconcileBlock, removeBlock, type WrittenNode } from './blockMirror.ts'
 import { firstBlockAfter } from './emptyLine.ts'
 import { InlineMirror } from './inlineMirror.ts'
 import type { Placement } from './placement.ts'
 import type { WriteScope } from './scope.ts'
+import type { TableAround } from './tableRows.ts'
 import { idOf } from './yjsItems.ts'
 
 export interface EdgeSpaces {
@@ -33,6 +35,8 @@ export interface EdgeSpaces {
 
 export class TopLevelWriter {
   private readonly nodes: WrittenNode[] = []
+  /** Completed blocks that may still be revised, by their index over all completed blocks. */
+  private readonly revisable = new Map<number, WrittenNode>()
   private committedBlocks = 0
   private startAfter: Y.ID | null
   private caretPos: Y.RelativePosition | null = null
@@ -41,6 +45,8 @@ export class TopLevelWriter {
   constructor(
     private readonly fragment: Y.XmlFragment,
     private readonly placement: Placement,
+    /** Output block 0, a table, is rows for this table (see tableRows.ts). */
+    private readonly rowsInto: TableAround | null = null,
   ) {
     this.startAfter = placement.topAfter
   }
@@ -60,13 +66,24 @@ export class TopLevelWriter {
    * exactly, then forget them and keep only the place after them. Blocks
    * after them stay in progress.
    */
-  commit(scope: WriteScope, completed: readonly JSONContent[]): void {
+  commit(scope: WriteScope, completed: readonly JSONContent[], revisable: ReadonlySet<number>): void {
     this.sync(scope, completed, true)
     this.updateCaret()
     const done = this.nodes.splice(0, completed.length)
     const last = done[done.length - 1]
     if (last !== undefined) this.startAfter = this.after(last)
+    done.forEach((node, i) => {
+      if (revisable.has(this.committedBlocks + i)) this.revisable.set(this.committedBlocks + i, node)
+    })
     this.committedBlocks += done.length
+  }
+
+  /** A completed block reads differently now (a reference link's definition arrived): bring it to `json`. */
+  revise(scope: WriteScope, index: number, json: JSONContent): void {
+    const node = this.revisable.get(index)
+    if (node === undefined || isNodeGone(node) || node.type !== json.type) return
+    // Not the sole block of the answer: a revised block always has one after it (the definition's).
+    reconcileBlock(scope, node, node.own || node.rows !== null ? json : this.inlineJson(json, 2))
   }
 
   /** Matches nodes to `desired` by position; `keepRest` leaves nodes past the end alone. */
@@ -76,8 +93,8 @@ export class TopLevelWriter {
       const node = this.nodes[i] as WrittenNode
       const json = desired[i] as JSONContent
       if (isNodeGone(node)) continue
-      if (node.type !== json.type || node.own === this.wantsInline(i, json)) break
-      reconcileBlock(scope, node, node.own ? json : this.inlineJson(json, desired.length))
+      if (node.type !== json.type || node.own === this.hosted(i, json)) break
+      reconcileBlock(scope, node, node.own || node.rows !== null ? json : this.inlineJson(json, desired.length))
     }
     if (i < desired.length || !keepRest) for (const stale of this.nodes.splice(i)) removeBlock(scope, stale)
     for (; i < desired.length; i++) this.nodes.splice(i, 0, this.create(scope, i, desired[i] as JSONContent, desired.length))
@@ -102,12 +119,22 @@ export class TopLevelWriter {
     return this.committedBlocks === 0 && index === 0 && json.type === 'paragraph' && this.placement.inline !== null
   }
 
+  private wantsRows(index: number, json: JSONContent): boolean {
+    return this.committedBlocks === 0 && index === 0 && json.type === 'table' && this.rowsInto !== null
+  }
+
+  /** Written into a person's block (a paragraph, a table) rather than as a block of its own. */
+  private hosted(index: number, json: JSONContent): boolean {
+    return this.wantsInline(index, json) || this.wantsRows(index, json)
+  }
+
   private after(node: WrittenNode): Y.ID | null {
     return node.own ? idOf(node.el) : this.placement.topAfter
   }
 
   private create(scope: WriteScope, index: number, json: JSONContent, blocks: number): WrittenNode {
     const inline = this.placement.inline
+    if (this.rowsInto !== null && this.wantsRows(index, json)) return hostRows(scope, this.rowsInto, json)
     if (inline !== null && this.wantsInline(index, json)) {
       return hostNode(scope, inline.block, new InlineMirror(inline.start), this.inlineJson(json, blocks))
     }
