@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { LocalClaims } from './localClaims.ts'
-import { matchesAll, searchWords, snippetOf } from './searchQuery.ts'
+import { foldedSnippet, indexTerms, matchesTerms, queryTerms } from './searchQuery.ts'
 import {
   DocDeletedError,
   DocExistsError,
@@ -102,13 +102,13 @@ export class MemoryStore implements DocStore {
   }
 
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
-    const words = searchWords(query)
-    if (words.length === 0) return []
+    const q = queryTerms(query)
+    if (!q) return []
     const only = options.ids ? new Set(options.ids) : null
     const hits: SearchHit[] = []
     for (const e of this.docs.values()) {
       if (only && !only.has(e.meta.id)) continue
-      if (matchesAll(`${e.meta.title}\n${e.text}`, words)) hits.push({ meta: { ...e.meta }, snippet: snippetOf(e.text, words) })
+      if (matchesTerms(new Set(indexTerms(e.meta.title, e.text)), q)) hits.push({ meta: { ...e.meta }, snippet: foldedSnippet(e.text, q.needle) })
     }
     return hits.sort((a, b) => b.meta.updatedAt - a.meta.updatedAt).slice(0, options.limit)
   }

@@ -10,11 +10,14 @@
  * Never edit a migration that has shipped: add the next one.
  */
 import type pg from 'pg'
+import { reindexSearchTerms } from './postgresSearch.ts'
 
 export interface Migration {
   version: number
   name: string
   sql: string
+  /** What SQL alone cannot do, after `sql`, in the same transaction. */
+  apply?: (client: pg.PoolClient) => Promise<void>
 }
 
 /**
@@ -107,6 +110,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX versions_doc ON versions (doc_id, created_at DESC);
     `,
   },
+  {
+    version: 5,
+    name: 'search terms: folded words and pairs of ideographs',
+    // The vectors are rebuilt from the stored text by the terms the server
+    // makes (postgresSearch.ts), which SQL cannot compute.
+    sql: '',
+    apply: reindexSearchTerms,
+  },
 ]
 
 /** An arbitrary constant: the advisory lock that serialises migrations (per database). */
@@ -147,7 +158,8 @@ async function applyMissing(client: pg.PoolClient, migrations: readonly Migratio
     if (applied.has(m.version)) continue
     await client.query('BEGIN')
     try {
-      await client.query(m.sql)
+      if (m.sql) await client.query(m.sql)
+      await m.apply?.(client)
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name])
       await client.query('COMMIT')
     } catch (err) {

@@ -19,7 +19,7 @@
  */
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
-import { migrateSearch } from './sqliteSearch.ts'
+import { migrateSearch, migrateSearchTerms } from './sqliteSearch.ts'
 import { migrateVersions } from './sqliteVersions.ts'
 import { StorageUnavailableError } from './postgres.ts'
 
@@ -59,6 +59,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 1, name: 'docs, updates, tombstones, revoked tokens', apply: (db) => db.exec(BASE_SCHEMA) },
   { version: 2, name: 'last editor and search', apply: migrateSearch },
   { version: 3, name: 'versions', apply: migrateVersions },
+  { version: 4, name: 'search terms: folded words and pairs of ideographs', apply: migrateSearchTerms },
 ]
 
 /** The last migration written before files recorded their version (see the header). */

@@ -72,7 +72,7 @@ export function searchContract(factory: StoreFactory): void {
 
     it('treats query syntax as plain text: nothing throws, punctuation alone matches nothing', async () => {
       await doc('s', 1, 'Syntax', 'alpha AND beta "quoted" near(x) col:umn')
-      for (const q of ['"', 'AND(', '*', 'NEAR(', "'", ':*', '\\', '-alpha', 'alpha OR', '(beta', '"quoted', 'col:umn', '&|!', '^alpha', '%_']) {
+      for (const q of ['"', 'AND(', '*', 'NEAR(', "'", ':*', '\\', '-alpha', 'alpha OR', '(beta', '"quoted', 'col:umn', '&|!', '^alpha', '%_', "''", '" OR "', 'a\'b', '🎉', 'x'.repeat(1000), 'w '.repeat(500)]) {
         await expect(store.search(q, { limit: 5 }), q).resolves.toBeInstanceOf(Array)
       }
       expect(await ids('"')).toEqual([])
@@ -80,6 +80,42 @@ export function searchContract(factory: StoreFactory): void {
       expect(await ids('"quoted')).toEqual(['s'])
       expect(await ids('AND(')).toEqual(['s'])
       expect(await ids('col:umn')).toEqual(['s'])
+    })
+
+    it('folds case, accents, ß and compatibility forms the same way in the text and the query', async () => {
+      await doc('fr', 1, 'Café résumé', 'Naïve FAÇADE, ÉCOLE Élan; Straße groß; ΛΈΞΕΙΣ; ｆｕｌｌｗｉｄｔｈ')
+      for (const q of ['cafe', 'CAFÉ', 'resume', 'naive', 'naïve', 'facade', 'école', 'ecole', 'ELAN', 'strasse', 'straße', 'gross', 'λεξεις', 'λέξεις', 'fullwidth', 'ＦＵＬＬ']) {
+        expect(await ids(q), q).toEqual(['fr'])
+      }
+      // Cyrillic й is a letter of its own, not и with an accent.
+      await doc('ru', 2, 'Русский', 'мой дом')
+      expect(await ids('мой')).toEqual(['ru'])
+      expect(await ids('мои')).toEqual([])
+    })
+
+    it('gives the snippet where the text has the word in another form than the query', async () => {
+      const filler = 'lorem ipsum dolor sit amet '.repeat(10)
+      await doc('acc', 1, 'Accents', `${filler}Notre ÉCOLE est fermée ${filler}`)
+      const [hit] = await store.search('ecole', { limit: 5 })
+      expect(hit!.snippet).toMatch(/^….*Notre ÉCOLE est fermée.*…$/)
+      await doc('nfd', 2, 'Decomposed', 'une cafe\u0301 noire')
+      expect((await store.search('café', { limit: 5 }))[0]!.snippet).toContain('café noire')
+    })
+
+    it('finds Chinese and Japanese words inside a run of characters with no spaces', async () => {
+      await doc('ja', 1, '日本語のドキュメント', '東京は日本の首都です。今日は晴れ。')
+      await doc('zh', 2, '中文', '我们明天去北京开会')
+      for (const [q, want] of [['首都', ['ja']], ['晴れ', ['ja']], ['ドキュメント', ['ja']], ['日本の首都', ['ja']], ['北京', ['zh']], ['开会', ['zh']], ['京', ['zh', 'ja']], ['れ', ['ja']], ['東京都', []], ['北京 首都', []]] as const) {
+        expect(await ids(q), q).toEqual(want)
+      }
+      expect((await store.search('首都', { limit: 5 }))[0]!.snippet).toContain('日本の首都です')
+    })
+
+    it('reads every word of an address, a number or a script with vowel signs as a word', async () => {
+      await doc('m', 1, 'Contacts', "ada@example.com, https://docs.example.org/path, 555-1234, node.js, don't, हिन्दी भाषा")
+      for (const q of ['example', 'com', 'org', 'path', 'https', '1234', 'js', 'ada@example.com', 'हिन्दी', 'हिन', 'भाषा']) {
+        expect(await ids(q), q).toEqual(['m'])
+      }
     })
 
     it('searches only the listed documents when told, and forgets a deleted document', async () => {

@@ -32,6 +32,8 @@ it('a file from before version history gets its versions table on open', async (
   await new SqliteStore({ dataDir: dir }).close()
   const old = new Database(path.join(dir, 'docs.sqlite'))
   old.exec('DROP TABLE versions')
+  // Files from before version history recorded no schema version.
+  old.pragma('user_version = 0')
   old.prepare('INSERT INTO docs (id, created_at, updated_at) VALUES (?, 1, 1)').run('old')
   old.close()
   const store = new SqliteStore({ dataDir: dir })
