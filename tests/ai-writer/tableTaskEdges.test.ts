@@ -233,3 +233,14 @@ describe('continue writing from a task item', () => {
     }
   })
 })
+
+describe('a rewrite stopped before the model wrote anything', () => {
+  it('leaves the selection as everyone saw it (a table, here), not deleted', () => {
+    const before = [para('Intro.'), TABLE, para('After.')]
+    const doc = docWith(AI_CLIENT, before)
+    const writer = writerFor(doc, { kind: 'replace', from: Y.createRelativePositionFromTypeIndex(fragmentOf(doc), 1), to: Y.createRelativePositionFromTypeIndex(fragmentOf(doc), 2) })
+    writer.flush()
+    writer.finish('cutOff')
+    expect(contentOf(doc)).toEqual(canonical(before))
+  })
+})

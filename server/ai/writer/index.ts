@@ -150,6 +150,8 @@ export class StreamWriter {
     const text = this.buffer.value
     const final = mode === 'final'
     if (mode === 'flush' && text.length === this.appliedLength && !this.selectionPending) return false
+    // Before the model's first word, a rewrite's selection stays: a stop now leaves the text as everyone saw it.
+    if (mode !== 'final' && text.length === 0) return false
     this.reading ??= readingOf(text, mode !== 'flush')
     // Until the first lines tell whether they are rows for the table, nothing is read.
     const source = this.reading === null ? '' : this.reading === 'rows' && this.table !== null ? rowsSource(text, this.table.columns) : text
