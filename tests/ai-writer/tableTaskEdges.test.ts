@@ -10,7 +10,9 @@ import type { JSONContent } from '@tiptap/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { markdownToBlocks } from '../../shared/markdown/index.ts'
-import { AI_CLIENT, canonical, checkSchema, contentOf, docWith, expectedWrite, fragmentOf, para, schema, textPosition, writerFor } from './helpers.ts'
+import { jobUndoManager } from '../../server/ai/jobUndo.ts'
+import { AI_CLIENT, canonical, checkSchema, contentOf, docWith, expectedWrite, fragmentOf, Network, para, randInt, randomChunks, schema, seeded, textPosition, writerFor } from './helpers.ts'
+import { allTexts, browserClientId, converged } from './inspect.ts'
 
 const BEFORE: JSONContent[] = [para('Intro.'), para()]
 const WHERE = { inlineAt: 1, offset: 0 }
@@ -242,5 +244,52 @@ describe('a rewrite stopped before the model wrote anything', () => {
     writer.flush()
     writer.finish('cutOff')
     expect(contentOf(doc)).toEqual(canonical(before))
+  })
+})
+
+describe('rows added to a person\'s table while people type in it', () => {
+  it('seeded schedules (people type anywhere, in the AI\'s cells too): the AI\'s rows go in the table, everyone converges, and Discard leaves exactly the people\'s words', () => {
+    const md = '\n| pear | 4 |\n| plum | **5** |\n| kiwi | [7](https://k.example) |\n\nAnd a sentence after.'
+    for (let seed = 1; seed <= 25; seed++) {
+      const rng = seeded(seed)
+      const before = [para('Intro.'), TABLE, para('After.')]
+      const ai = docWith(AI_CLIENT, before)
+      const humans = [docWith(browserClientId(rng), before), docWith(browserClientId(rng), before)]
+      const net = new Network([ai, ...humans])
+      const origin = { kind: 'ai', jobId: `rows-${seed}` }
+      const undo = jobUndoManager(fragmentOf(ai), origin)
+      const text = cellText(ai, 2, 1)
+      const writer = writerFor(ai, { kind: 'insert', at: Y.createRelativePositionFromTypeIndex(text, text.length) }, origin)
+      let n = 0
+      const typed: string[] = []
+      for (const chunk of randomChunks(md, rng, 4)) {
+        writer.push(chunk)
+        if (rng() < 0.6) writer.flush()
+        const human = humans[randInt(rng, 0, 1)] as Y.Doc
+        const texts = allTexts(human)
+        const target = texts[randInt(rng, 0, texts.length - 1)]
+        if (target !== undefined && rng() < 0.5) {
+          const marker = String.fromCodePoint(0x4e00 + n++)
+          typed.push(marker)
+          target.insert(randInt(rng, 0, target.length), marker)
+        }
+        net.deliverSome(rng, randInt(rng, 0, 3))
+      }
+      writer.finish()
+      net.deliverAll(rng)
+      expect(converged([ai, ...humans])).toBe(true)
+      checkSchema(ai)
+      const table = contentOf(ai)[1] as JSONContent
+      expect(table.type).toBe('table')
+      expect(table.content).toHaveLength(6)
+      undo.undo()
+      net.deliverAll(rng)
+      expect(converged([ai, ...humans])).toBe(true)
+      checkSchema(ai)
+      const all = visibleTexts(ai).join('\n')
+      for (const marker of typed) expect(all.split(marker).length - 1).toBe(1)
+      const withoutMarkers = visibleTexts(ai).map((t) => t.replace(/[\u4e00-\u9fff]/g, ''))
+      expect(withoutMarkers.filter((t) => t !== '')).toEqual(['Intro.', 'Name', 'Qty', 'apple', '3', 'fig', '9', 'After.'])
+    }
   })
 })
