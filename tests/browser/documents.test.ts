@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import type { DocListResponse } from '../../shared/apiTypes.ts'
 import { seriousViolations } from './axeCheck.ts'
 import { ALICE, announceSkip, useBrowserSuite } from './harness.ts'
-import { createDocFromHome, docHtml, editor, poll, tid, write } from './pages.ts'
+import { createDocFromHome, docHtml, docText, editor, expectSaved, poll, tid, write } from './pages.ts'
 
 const skip = announceSkip('documents.test.ts')
 
@@ -96,6 +96,37 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
     await editor(alice.page).waitFor()
     expect((await api('/api/docs/Typo-never-made-42')).status).toBe(200)
     expect(await listCount()).toBe(before + 1)
+  })
+
+  test('offline: a document kept on this device opens from the list even if the editor was not loaded since the last release; an id with no copy here says so and creates nothing', async () => {
+    // The offline app shell needs the service worker.
+    const alice = await suite.person(ALICE, { serviceWorkers: 'allow' })
+    const id = await createDocFromHome(alice.page, suite.app.url)
+    await editor(alice.page).click()
+    await write(alice.page, 'Kept here\nfor the train')
+    await expectSaved(alice.page)
+    // A new release: nothing of the app is in any cache any more (the service worker's, the browser's).
+    await alice.page.evaluate(async () => Promise.all((await caches.keys()).map((key) => caches.delete(key))))
+    await (await alice.context.newCDPSession(alice.page)).send('Network.clearBrowserCache')
+    await alice.page.goto(suite.app.url)
+    await rowOf(alice.page, id).waitFor()
+    await poll(() => alice.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+    // The home page keeps the editor for offline use.
+    const editorCached = () => alice.page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (key) => (await caches.open(key)).keys()))).flat().some((r) => r.url.includes('EditorPage')))
+    await poll(editorCached).toBe(true)
+
+    await alice.context.setOffline(true)
+    await rowOf(alice.page, id).getByRole('link').click()
+    await poll(() => docText(alice.page)).toBe('Kept here\nfor the train')
+
+    await alice.page.goto(`${suite.app.url}/d/Never-made-offline`)
+    await alice.page.getByRole('heading', { name: "You're offline" }).waitFor()
+    expect(await alice.page.getByTestId('editor').count()).toBe(0)
+    expect(await alice.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('Never-made-offline')
+    // Back online it asks again by itself: this one was never created.
+    await alice.context.setOffline(false)
+    await alice.page.getByRole('heading', { name: "This document doesn't exist" }).waitFor()
+    expect((await api('/api/docs/Never-made-offline')).status).toBe(404)
   })
 
   test('with 245 documents the list loads, searches and fits a phone; screenshots at desktop and 375 px', async () => {

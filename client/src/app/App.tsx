@@ -2,11 +2,12 @@ import { Suspense, lazy } from 'react'
 import { DOC_ID_RULE } from '../../../shared/docId.ts'
 import { HomePage } from '../home/HomePage.tsx'
 import { useIdentity } from '../identity/useIdentity.ts'
+import { ChunkErrorBoundary } from './ChunkErrorBoundary.tsx'
+import { loadEditorPage } from './editorChunk.ts'
 import { MessagePage } from './MessagePage.tsx'
 import { useRoute } from './useRoute.ts'
 
-// The editor (Tiptap, Yjs, AI) is most of the code; the document list should not wait for it.
-const EditorPage = lazy(() => import('../editor/EditorPage.tsx').then((module) => ({ default: module.EditorPage })))
+const EditorPage = lazy(() => loadEditorPage().then((module) => ({ default: module.EditorPage })))
 
 export function App() {
   const route = useRoute()
@@ -18,9 +19,11 @@ export function App() {
     case 'doc':
       // Keyed by id: a different document gets a fresh session and editor.
       return (
-        <Suspense fallback={<div className="page-loading" role="status">Opening document…</div>}>
-          <EditorPage key={route.docId} docId={route.docId} identity={identity} />
-        </Suspense>
+        <ChunkErrorBoundary>
+          <Suspense fallback={<div className="page-loading" role="status">Opening document…</div>}>
+            <EditorPage key={route.docId} docId={route.docId} identity={identity} />
+          </Suspense>
+        </ChunkErrorBoundary>
       )
     case 'invalid-doc':
       return (

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { MissingDocPage } from '../app/MissingDocPage.tsx'
+import { OfflineDocPage } from '../app/OfflineDocPage.tsx'
 import { useDocPresence } from '../app/useDocPresence.ts'
 import { captureDocToken } from '../auth/token.ts'
 import { useCollabSession } from '../collab/useCollabSession.ts'
@@ -22,9 +23,10 @@ function Opening() {
 export function EditorPage({ docId, identity }: { docId: string; identity: IdentityHandle }) {
   // Once per mount (the App keys this page by doc id); repeated calls are harmless.
   const [token] = useState(() => captureDocToken(docId))
-  const { presence, opened } = useDocPresence(docId, token)
+  const { presence, opened, retry } = useDocPresence(docId, token)
   if (presence === 'checking') return <Opening />
   if (presence === 'missing') return <MissingDocPage docId={docId} token={token} onCreated={opened} />
+  if (presence === 'offline') return <OfflineDocPage onRetry={retry} />
   return <OpenDocument docId={docId} token={token} identity={identity} />
 }
 

@@ -3,6 +3,7 @@ import type { DocSummary } from '../../../shared/index.ts'
 import type { DocSort } from '../../../shared/apiTypes.ts'
 import { createDoc, deleteDoc } from '../api/docsApi.ts'
 import { describeError } from '../api/http.ts'
+import { prefetchEditor } from '../app/editorChunk.ts'
 import { docPath, navigate } from '../app/router.ts'
 import { captureServerToken, forgetToken, tokenForDoc } from '../auth/token.ts'
 import { deleteLocalCopy } from '../collab/localCopy.ts'
@@ -39,6 +40,7 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
   useEffect(() => {
     document.title = 'Documents · Quill'
   }, [])
+  useEffect(() => prefetchEditor(), [])
 
   const create = async () => {
     setCreating(true)
