@@ -19,7 +19,12 @@ export type DocSort = (typeof DOC_SORTS)[number]
 
 export interface DocListResponse {
   docs: DocSummary[]
+  /** A search only: more documents match than the answer holds (the most recently changed ones are listed). */
+  truncated?: boolean
 }
+
+/** Longest search query the API accepts (the search box's maxlength). */
+export const SEARCH_MAX_CHARS = 200
 
 /** `POST /api/docs`: an empty body for a fresh id, or the id to create (a link to a document that does not exist yet). */
 export interface CreateDocRequest {

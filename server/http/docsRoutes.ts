@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { DOC_ID_PATTERN, DOC_ID_RULE } from '../../shared/docId.ts'
-import { DOC_SORTS, type CreateDocResponse, type DocListResponse, type DocSummary, type ExportFormat } from '../../shared/apiTypes.ts'
+import { DOC_SORTS, SEARCH_MAX_CHARS, type CreateDocResponse, type DocListResponse, type ExportFormat } from '../../shared/apiTypes.ts'
 import { DocExistsError } from '../storage/types.ts'
 import { EXPORT_TYPES, exportDocument } from '../export/index.ts'
 import { documentTitle } from '../collab/title.ts'
@@ -17,7 +17,7 @@ import { createFresh, importRoutes } from './importRoutes.ts'
 const CreateBody = z.object({ id: z.string().regex(DOC_ID_PATTERN, `id must be ${DOC_ID_RULE}`).optional() }).strict()
 const ExportQuery = z.object({ format: z.enum(['md', 'html', 'json']).default('md') })
 const ListQuery = z.object({
-  q: z.string().max(200, 'q: at most 200 characters').optional(),
+  q: z.string().max(SEARCH_MAX_CHARS, `q: at most ${SEARCH_MAX_CHARS} characters`).optional(),
   sort: z.enum(DOC_SORTS).default('updated'),
 })
 
@@ -33,13 +33,14 @@ export function docsRoutes(ctx: ServerContext) {
       if (!parsed.success) throw validationError(parsed.error)
       const { q, sort } = parsed.data
       const live = liveTitles(registry)
-      let docs: DocSummary[]
       if (q !== undefined && q.trim() !== '') {
-        const hits = await store.search(q, { limit: SEARCH_LIMIT, ...(grant.doc !== '*' && { ids: [grant.doc] }) })
-        docs = hits.map((h) => toSummary(h.meta, live(h.meta.id), h.snippet))
-      } else {
-        docs = (await store.list()).filter((m) => grantCovers(grant, m.id)).map((m) => toSummary(m, live(m.id)))
+        // One more than shown, to know whether there are more.
+        const hits = await store.search(q, { limit: SEARCH_LIMIT + 1, ...(grant.doc !== '*' && { ids: [grant.doc] }) })
+        const docs = hits.slice(0, SEARCH_LIMIT).map((h) => toSummary(h.meta, live(h.meta.id), h.snippet))
+        const body: DocListResponse = { docs: sortSummaries(docs, sort), ...(hits.length > SEARCH_LIMIT && { truncated: true }) }
+        return c.json(body)
       }
+      const docs = (await store.list()).filter((m) => grantCovers(grant, m.id)).map((m) => toSummary(m, live(m.id)))
       const body: DocListResponse = { docs: sortSummaries(docs, sort) }
       return c.json(body)
     })

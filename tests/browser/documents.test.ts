@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import type { DocListResponse } from '../../shared/apiTypes.ts'
 import { seriousViolations } from './axeCheck.ts'
 import { ALICE, announceSkip, useBrowserSuite } from './harness.ts'
-import { createDocFromHome, docHtml, docText, editor, expectSaved, poll, tid, write } from './pages.ts'
+import { createDocFromHome, docHtml, docText, editor, expectSaved, poll, textOf, tid, write } from './pages.ts'
 
 const skip = announceSkip('documents.test.ts')
 
@@ -145,9 +145,33 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
     await alice.page.goto(suite.app.url)
     await poll(() => alice.page.locator(tid('doc-item')).count()).toBeGreaterThanOrEqual(245)
     expect(Date.now() - started).toBeLessThan(5000)
-    await alice.page.getByRole('searchbox', { name: 'Search documents' }).fill('roadmap')
+    const search = alice.page.getByRole('searchbox', { name: 'Search documents' })
+    await search.fill('roadmap')
     await poll(() => alice.page.getByTestId('doc-results').getAttribute('data-count')).toBe('41')
     await alice.page.screenshot({ path: '/tmp/home-desktop.png' })
+
+    // From the keyboard: ↓ from the box into the results and down them, ↑ back up to the box.
+    const focusedTitle = () => alice.page.evaluate(() => document.activeElement?.querySelector('.doc-list__title')?.textContent ?? document.activeElement?.getAttribute('data-testid'))
+    const titles = await alice.page.locator(`${tid('doc-results')} .doc-list__title`).allTextContents()
+    await search.press('ArrowDown')
+    expect(await focusedTitle()).toBe(titles[0])
+    await alice.page.keyboard.press('ArrowDown')
+    expect(await focusedTitle()).toBe(titles[1])
+    await alice.page.keyboard.press('End')
+    expect(await focusedTitle()).toBe(titles.at(-1))
+    await alice.page.keyboard.press('Home')
+    await alice.page.keyboard.press('ArrowUp')
+    expect(await focusedTitle()).toBe('doc-search')
+
+    // Every document has "notes": more match than a search lists, and it says so.
+    await search.fill('notes')
+    await poll(() => alice.page.getByTestId('doc-results').getAttribute('data-truncated')).toBe('true')
+    expect(await alice.page.getByRole('status').filter({ hasText: 'notes' }).textContent()).toContain('More than 50 documents match “notes”')
+    // Punctuation alone is no search: it says what a search needs and keeps the list.
+    await search.fill('"*')
+    await poll(() => textOf(alice.page, tid('search-hint'))).toContain('type a letter or a number')
+    await poll(() => alice.page.locator(tid('doc-item')).count()).toBeGreaterThanOrEqual(245)
+    await search.fill('roadmap')
 
     await alice.page.setViewportSize({ width: 375, height: 740 })
     const widths = await alice.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))

@@ -8,6 +8,7 @@ import { appendParagraph, connectSynced, type TestClient } from '../support/clie
 import { startServer, type TestServer } from '../support/servers.ts'
 import { waitFor } from '../support/wait.ts'
 import { apiClient, type Api } from './apiClient.ts'
+import type { DocListResponse } from '../../shared/apiTypes.ts'
 
 describe('HTTP API: finding documents', () => {
   let srv: TestServer
@@ -96,6 +97,18 @@ describe('HTTP API: finding documents', () => {
     expect(bad.status).toBe(400)
     expect(await bad.json()).toMatchObject({ error: { code: 'bad_request' } })
     expect((await api.post('/api/docs', { id: 'x', title: 'extra' })).status).toBe(400)
+  })
+
+  it('a search lists the 50 most recently changed matches, and says when more match', async () => {
+    for (let i = 0; i < 51; i++) {
+      expect((await api.post('/api/docs/import', { format: 'md', text: `# Many ${i}\n\nplentiful` })).status).toBe(201)
+    }
+    const all = (await (await api('/api/docs?q=plentiful')).json()) as DocListResponse
+    expect(all.docs).toHaveLength(50)
+    expect(all.truncated).toBe(true)
+    const some = (await (await api('/api/docs?q=plentiful%20many%2050')).json()) as DocListResponse
+    expect(some.docs.map((d) => d.title)).toEqual(['Many 50'])
+    expect(some.truncated).toBeUndefined()
   })
 
   it('a plain y-websocket client writing to a new id still creates that document', async () => {

@@ -10,13 +10,12 @@ export interface ListQuery {
   sort?: DocSort
 }
 
-export async function listDocs(token: string | null, query: ListQuery = {}, signal?: AbortSignal): Promise<DocSummary[]> {
+export async function listDocs(token: string | null, query: ListQuery = {}, signal?: AbortSignal): Promise<DocListResponse> {
   const params = new URLSearchParams()
   if (query.q?.trim()) params.set('q', query.q.trim())
   if (query.sort && query.sort !== 'updated') params.set('sort', query.sort)
   const search = params.toString()
-  const body = await apiJson<DocListResponse>(`/api/docs${search ? `?${search}` : ''}`, { token, signal })
-  return body.docs
+  return apiJson<DocListResponse>(`/api/docs${search ? `?${search}` : ''}`, { token, signal })
 }
 
 /** Create a document: under a fresh id, or under `id` (409 if it exists or was deleted). */

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { DocSummary } from '../../../shared/index.ts'
 import type { DocSort } from '../../../shared/apiTypes.ts'
 import { createDoc, deleteDoc } from '../api/docsApi.ts'
@@ -23,14 +23,19 @@ import { useImport } from './useImport.ts'
 /** Typing settles this long before the list asks the server; clearing is immediate. */
 const SEARCH_DEBOUNCE_MS = 200
 const isBlank = (q: string) => q.trim() === ''
+/** Search looks for words: a query without a letter or a digit (only quotes, say) would match nothing. */
+const hasWord = (q: string) => /[\p{L}\p{N}]/u.test(q)
 
 export function HomePage({ identity }: { identity: IdentityHandle }) {
   // A server-wide link (`/?token=…`) lands here; it is kept like a document's.
   const [token] = useState(() => captureServerToken())
   const [query, setQuery] = useState('')
   const [sort, setSort] = useState<DocSort>('updated')
-  const q = useDebounced(query, SEARCH_DEBOUNCE_MS, isBlank)
-  const { state, reload, removeLocally } = useDocList(token, { q, sort })
+  const typed = useDebounced(query, SEARCH_DEBOUNCE_MS, isBlank)
+  const wordless = !isBlank(typed) && !hasWord(typed)
+  const { state, reload, removeLocally } = useDocList(token, { q: wordless ? '' : typed, sort })
+  const searchBox = useRef<HTMLInputElement>(null)
+  const listArea = useRef<HTMLDivElement>(null)
   const importer = useImport(token)
   const drop = useFileDrop((file) => void importer.importFile(file))
   const [creating, setCreating] = useState(false)
@@ -97,8 +102,31 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
             Drop a Markdown or HTML file to import it
           </p>
         )}
-        {!(state.status === 'error' && state.authRequired) && <SearchBar query={query} onQuery={setQuery} sort={sort} onSort={setSort} />}
-        <DocListSection state={state} onRetry={reload} onDelete={setDeleting} onCreate={create} onClearSearch={() => setQuery('')} />
+        {!(state.status === 'error' && state.authRequired) && (
+          <SearchBar
+            ref={searchBox}
+            query={query}
+            onQuery={setQuery}
+            sort={sort}
+            onSort={setSort}
+            onArrowDown={() => listArea.current?.querySelector<HTMLElement>('.doc-list__link')?.focus()}
+          />
+        )}
+        {wordless && (
+          <p className="search-summary" role="status" data-testid="search-hint">
+            Search looks for words: type a letter or a number.
+          </p>
+        )}
+        <div ref={listArea}>
+          <DocListSection
+            state={state}
+            onRetry={reload}
+            onDelete={setDeleting}
+            onCreate={create}
+            onClearSearch={() => setQuery('')}
+            onLeaveList={() => searchBox.current?.focus()}
+          />
+        </div>
         <OpenByLink />
       </main>
       {deleting && <DeleteDialog doc={deleting} onConfirm={() => confirmDelete(deleting)} onClose={() => setDeleting(null)} />}
@@ -112,12 +140,15 @@ function DocListSection({
   onDelete,
   onCreate,
   onClearSearch,
+  onLeaveList,
 }: {
   state: ReturnType<typeof useDocList>['state']
   onRetry: () => void
   onDelete: (doc: DocSummary) => void
   onCreate: () => void
   onClearSearch: () => void
+  /** ArrowUp on the first document: back to the search box. */
+  onLeaveList: () => void
 }) {
   if (state.status === 'loading') {
     return (
@@ -141,7 +172,9 @@ function DocListSection({
       </div>
     )
   }
-  if (state.query) return <SearchResults docs={state.docs} query={state.query} onDelete={onDelete} onClear={onClearSearch} />
+  if (state.query) {
+    return <SearchResults docs={state.docs} truncated={state.truncated} query={state.query} onDelete={onDelete} onClear={onClearSearch} onLeaveList={onLeaveList} />
+  }
   // One stable test id for the loaded list, empty or not.
   return (
     <div data-testid="doc-list" data-count={state.docs.length}>
@@ -154,25 +187,45 @@ function DocListSection({
           </button>
         </div>
       ) : (
-        <DocList docs={state.docs} onDelete={onDelete} />
+        <DocList docs={state.docs} onDelete={onDelete} onLeaveTop={onLeaveList} />
       )}
     </div>
   )
 }
 
-function SearchResults({ docs, query, onDelete, onClear }: { docs: DocSummary[]; query: string; onDelete: (doc: DocSummary) => void; onClear: () => void }) {
+function SearchResults({
+  docs,
+  truncated,
+  query,
+  onDelete,
+  onClear,
+  onLeaveList,
+}: {
+  docs: DocSummary[]
+  truncated: boolean
+  query: string
+  onDelete: (doc: DocSummary) => void
+  onClear: () => void
+  onLeaveList: () => void
+}) {
   const count = docs.length === 1 ? '1 document matches' : `${docs.length} documents match`
+  const summary =
+    docs.length === 0
+      ? `No documents match “${query}”`
+      : truncated
+        ? `More than ${docs.length} documents match “${query}”: these are the ${docs.length} changed most recently. Add a word to narrow it down.`
+        : `${count} “${query}”`
   return (
-    <div data-testid="doc-results" data-count={docs.length}>
+    <div data-testid="doc-results" data-count={docs.length} data-truncated={truncated}>
       <p className="search-summary" role="status">
-        {docs.length === 0 ? `No documents match “${query}”` : `${count} “${query}”`}
+        {summary}
         {docs.length === 0 && (
           <button type="button" className="link-button" onClick={onClear}>
             Clear search
           </button>
         )}
       </p>
-      {docs.length > 0 && <DocList docs={docs} onDelete={onDelete} />}
+      {docs.length > 0 && <DocList docs={docs} onDelete={onDelete} onLeaveTop={onLeaveList} />}
     </div>
   )
 }

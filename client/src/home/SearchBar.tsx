@@ -1,16 +1,20 @@
-import type { DocSort } from '../../../shared/apiTypes.ts'
+import type { Ref } from 'react'
+import { SEARCH_MAX_CHARS, type DocSort } from '../../../shared/apiTypes.ts'
 
 const SORT_LABELS: Record<DocSort, string> = { updated: 'Last changed', title: 'Title', created: 'Created' }
 
 interface SearchBarProps {
+  ref?: Ref<HTMLInputElement>
   query: string
   onQuery: (q: string) => void
   sort: DocSort
   onSort: (sort: DocSort) => void
+  /** ArrowDown in the box: on to the documents. */
+  onArrowDown: () => void
 }
 
-/** The list's search box (Esc clears it) and its order. */
-export function SearchBar({ query, onQuery, sort, onSort }: SearchBarProps) {
+/** The list's search box (Esc clears it, ArrowDown goes to the documents) and its order. */
+export function SearchBar({ ref, query, onQuery, sort, onSort, onArrowDown }: SearchBarProps) {
   return (
     <div className="doc-search" role="search">
       <label className="doc-search__field">
@@ -19,8 +23,9 @@ export function SearchBar({ query, onQuery, sort, onSort }: SearchBarProps) {
           type="search"
           className="text-input doc-search__input"
           placeholder="Search titles and text…"
+          ref={ref}
           value={query}
-          maxLength={200}
+          maxLength={SEARCH_MAX_CHARS}
           data-testid="doc-search"
           onChange={(e) => onQuery(e.target.value)}
           onKeyDown={(e) => {
@@ -28,6 +33,10 @@ export function SearchBar({ query, onQuery, sort, onSort }: SearchBarProps) {
             if (e.key === 'Escape' && query) {
               e.preventDefault()
               onQuery('')
+            }
+            if (e.key === 'ArrowDown') {
+              e.preventDefault()
+              onArrowDown()
             }
           }}
         />

@@ -10,7 +10,14 @@ const REFRESH_MS = 20_000
 
 export type DocListState =
   | { status: 'loading' }
-  | { status: 'ready'; docs: DocSummary[]; /** The search these are the results of ('' for the whole list). */ query: string }
+  | {
+      status: 'ready'
+      docs: DocSummary[]
+      /** The search these are the results of ('' for the whole list). */
+      query: string
+      /** More documents match than were sent (the most recently changed are). */
+      truncated: boolean
+    }
   | { status: 'error'; message: string; authRequired: boolean }
 
 /** The list for a search and order; a newer request aborts the one in flight, so results never arrive out of order. */
@@ -22,7 +29,7 @@ export function useDocList(token: string | null, query: Required<ListQuery>): { 
   useEffect(() => {
     const controller = new AbortController()
     listDocs(token, { q, sort }, controller.signal)
-      .then((docs) => setState({ status: 'ready', docs, query: q.trim() }))
+      .then(({ docs, truncated }) => setState({ status: 'ready', docs, query: q.trim(), truncated: truncated === true }))
       .catch((error: unknown) => {
         if (controller.signal.aborted) return
         setState({
