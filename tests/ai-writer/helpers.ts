@@ -95,7 +95,9 @@ export function expectedAfterWrite(
   where: { inlineAt: number; offset: number } | { afterIndex: number },
 ): JSONContent[] {
   const blocks = markdownToBlocks(md, schema)
-  if ('afterIndex' in where || blocks[0]?.type !== 'paragraph') {
+  // An answer that starts on a new line after text is a block of its own (topLevel.ts).
+  const hostHasText = 'inlineAt' in where && (before[where.inlineAt]?.content ?? []).length > 0
+  if ('afterIndex' in where || blocks[0]?.type !== 'paragraph' || (hostHasText && /^[ \t]*\r?\n/.test(md))) {
     const at = 'afterIndex' in where ? where.afterIndex : where.inlineAt
     return canonical([...before.slice(0, at + 1), ...blocks, ...before.slice(at + 1)])
   }

@@ -37,6 +37,15 @@ describe('placement', () => {
     expect(out).toEqual(canonical([p(t('Hello '), t('big', 'italic'), t('world')), para('Next'), para('Z')]))
   })
 
+  it('an answer that starts on a new line after text is a paragraph of its own, not glued to the sentence ("May.The")', () => {
+    for (const md of ['\n\nThe party is on the roof.', '\nThe party is on the roof.', '  \n\nThe party is on the roof.\n\n- [ ] invite Bo']) {
+      const out = write([para('Launch plan'), para('We ship in May.'), para('Z')], (d) => ({ kind: 'insert', at: textPosition(d, 1, 15) }), md)
+      expect(out.slice(0, 3), JSON.stringify(md)).toEqual(canonical([para('Launch plan'), para('We ship in May.'), para('The party is on the roof.')]))
+    }
+    // On an empty line, it still fills the line.
+    expect(write([para('A'), para()], (d) => ({ kind: 'insert', at: textPosition(d, 1, 0) }), '\n\nFilled.')).toEqual(canonical([para('A'), para('Filled.')]))
+  })
+
   it('insert inline keeps the word gaps a continuation starts or ends with', () => {
     const out = write([para('The cat'), para('Z')], (d) => ({ kind: 'insert', at: textPosition(d, 0, 7) }), ' sat on the *mat*.')
     expect(out).toEqual(canonical([p(t('The cat sat on the '), t('mat', 'italic'), t('.')), para('Z')]))

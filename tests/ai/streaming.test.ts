@@ -131,29 +131,44 @@ describe('the end of a job', () => {
   })
 
   it('after Stop, a collaborator already holds the final text when the requester hears `done`', async () => {
-    for (let round = 0; round < 5; round++) {
-      const docId = `stop-last-${round}`
-      const [a, b] = await h.room(docId, 'Let us meet on Wednesday at noon.')
-      // The third token ends with a space that the writer holds back until
-      // more text comes; Stop writes it as the job's very last change.
-      h.upstream.script({ tokens: ['We m', 'ee', 't on ', 'Thu', 'rsday.'], pauseAfter: 3 })
-      let atDone: string | null = null
-      const run = await startJob(
-        h.srv.url,
-        docId,
-        { op: 'rewrite', preset: 'shorter', anchor: { from: anchorInBlock(a.doc, 0, 0), to: anchorInBlock(a.doc, 0, 33) }, requester: requester(`Stopper ${round}`) },
-        (e) => {
-          if (e.type === 'done') atDone = b.text()
-        },
-      )
-      const jobId = await waitFor(() => run.jobId(), 'start event')
-      await waitFor(() => b.text().startsWith('We meet'), 'partial text at b')
-      await postJob(h.srv.url, jobId, 'cancel')
-      await run.ended
-      h.upstream.release()
-      await waitFor(() => a.text() === b.text(), 'peers agree')
-      expect(atDone).toBe(a.text())
-      expect(a.text()).toBe('We meet on ')
+    // Flushes five seconds apart: the first words are written at once, the next
+    // ones wait for the next flush, and Stop writes them as the job's very
+    // last change (without the trailing space: a cut-off answer keeps what
+    // the preview would show).
+    const slow = await startAiHarness({ AI_FLUSH_INTERVAL_MS: '5000' })
+    try {
+      for (let round = 0; round < 3; round++) await stopRound(slow, round)
+    } finally {
+      await slow.close()
     }
   })
 })
+
+/** One Stop while the model pauses mid-answer, with words received but not yet flushed. */
+async function stopRound(h: AiHarness, round: number): Promise<void> {
+  const docId = `stop-last-${round}`
+  const [a, b] = await h.room(docId, 'Let us meet on Wednesday at noon.')
+  let sent = 0
+  h.upstream.script({ tokens: ['We m', 'ee', 't on ', 'Thu', 'rsday.'], pauseAfter: 3, onToken: () => void sent++ })
+  let atDone: string | null = null
+  const run = await startJob(
+    h.srv.url,
+    docId,
+    { op: 'rewrite', preset: 'shorter', anchor: { from: anchorInBlock(a.doc, 0, 0), to: anchorInBlock(a.doc, 0, 33) }, requester: requester(`Stopper ${round}`) },
+    (e) => {
+      if (e.type === 'done') atDone = b.text()
+    },
+  )
+  const jobId = await waitFor(() => run.jobId(), 'start event')
+  await waitFor(() => b.text().startsWith('We m'), 'first words at b')
+  await waitFor(() => sent === 3, 'the model sent the words before its pause')
+  // Loopback delivery of what was sent, well inside the flush interval.
+  await new Promise((r) => setTimeout(r, 600))
+  expect(b.text()).not.toContain('meet')
+  await postJob(h.srv.url, jobId, 'cancel')
+  await run.ended
+  h.upstream.release()
+  await waitFor(() => a.text() === b.text(), 'peers agree')
+  expect(atDone).toBe(a.text())
+  expect(a.text()).toBe('We meet on')
+}

@@ -4,7 +4,8 @@
  *
  * Placement
  * - `insert`: if the first output block is a paragraph and the anchor is in a
- *   paragraph or heading, the paragraph's inline content goes in at the anchor
+ *   paragraph or heading (and the answer does not start on a new line after
+ *   the text there), the paragraph's inline content goes in at the anchor
  *   (an empty paragraph is simply filled); all further blocks become new
  *   top-level blocks after the anchor's top-level block, in order. Otherwise
  *   every block goes after the anchor's top-level block, except on an empty
@@ -195,7 +196,7 @@ export class StreamWriter {
       }
       this.top = new TopLevelWriter(fragment, placement, this.reading === 'rows' ? this.table : null)
     }
-    this.top.setEdges({ leading: /^[ \t]+[^ \t\n]/.test(text), trailing: final && /[^ \t\n][ \t]+$/.test(text) })
+    this.top.setEdges({ leading: /^[ \t]+[^ \t\n]/.test(text), trailing: final && /[^ \t\n][ \t]+$/.test(text), newLine: /^[ \t]*\r?\n/.test(text) })
     for (const revision of step.revisions) this.top.revise(scope, revision.index, revision.block)
     if (step.completed !== null) this.top.commit(scope, step.completed, step.revisable)
     this.top.reconcile(scope, step.tail)

@@ -19,7 +19,7 @@
 import type { JSONContent } from '@tiptap/core'
 import type * as Y from 'yjs'
 import { createBlock, hostNode, hostRows, isNodeGone, lastPosition, reconcileBlock, removeBlock, type WrittenNode } from './blockMirror.ts'
-import { firstBlockAfter } from './emptyLine.ts'
+import { firstBlockAfter, isBlank } from './emptyLine.ts'
 import { InlineMirror } from './inlineMirror.ts'
 import type { Placement } from './placement.ts'
 import type { WriteScope } from './scope.ts'
@@ -31,6 +31,8 @@ export interface EdgeSpaces {
   readonly leading: boolean
   /** The text is complete and ends with spaces after its last word. */
   readonly trailing: boolean
+  /** The text starts with a line break before its first word: a block of its own, not the rest of the sentence. */
+  readonly newLine: boolean
 }
 
 export class TopLevelWriter {
@@ -40,7 +42,9 @@ export class TopLevelWriter {
   private committedBlocks = 0
   private startAfter: Y.ID | null
   private caretPos: Y.RelativePosition | null = null
-  private edges: EdgeSpaces = { leading: false, trailing: false }
+  private edges: EdgeSpaces = { leading: false, trailing: false, newLine: false }
+  /** Whether the first paragraph joins the anchor's textblock; decided once, when it is first placed. */
+  private joins: boolean | null = null
 
   constructor(
     private readonly fragment: Y.XmlFragment,
@@ -116,7 +120,12 @@ export class TopLevelWriter {
   }
 
   private wantsInline(index: number, json: JSONContent): boolean {
-    return this.committedBlocks === 0 && index === 0 && json.type === 'paragraph' && this.placement.inline !== null
+    const inline = this.placement.inline
+    if (this.committedBlocks !== 0 || index !== 0 || json.type !== 'paragraph' || inline === null) return false
+    // A model that answers a "continue" after a finished sentence with "\n\nThe next…" means a new
+    // paragraph; joined to the sentence it would read "May.The next". An empty line it still fills.
+    this.joins ??= !this.edges.newLine || isBlank(inline.block)
+    return this.joins
   }
 
   private wantsRows(index: number, json: JSONContent): boolean {
