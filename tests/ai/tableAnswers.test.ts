@@ -76,6 +76,16 @@ describe('tables and task lists streamed by the model', () => {
     expect(docJSON(b.doc)).toEqual([...oneShot('| Name | Link |\n|---|---|'), EMPTY_LINE])
   })
 
+  it('an answer stopped by the token limit (finish reason "length") mid-row keeps only whole rows', async () => {
+    const [a, b] = await h.room('table-length', 'Intro.')
+    const md = '\n\n| Name | Qty |\n|---|---|\n| apple | 3 |\n| pe'
+    h.upstream.script({ tokens: md.split(''), finishReason: 'length' })
+    const run = await startJob(h.srv.url, 'table-length', { op: 'continue', anchor: { from: anchorInBlock(a.doc, 0, 6) }, requester: requester('Length') })
+    await run.ended
+    expect(run.events.at(-1)).toMatchObject({ type: 'done', data: { status: 'completed', finishReason: 'length' } })
+    await waitFor(() => JSON.stringify(docJSON(b.doc)) === JSON.stringify(oneShot('Intro.\n\n| Name | Qty |\n|---|---|\n| apple | 3 |')), 'b has the whole rows only')
+  })
+
   it('a stream that ends mid-header without finishing leaves nothing of the header', async () => {
     const [a, b] = await h.room('table-drop', 'Intro.')
     const md = ' More words.\n\n| Name | Li'
