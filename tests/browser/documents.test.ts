@@ -98,6 +98,30 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
     expect(await listCount()).toBe(before + 1)
   })
 
+  test('deleting from the keyboard keeps the place: Cancel goes back to the delete button, Delete on to the next document', async () => {
+    const ids: string[] = []
+    for (const title of ['Keep one', 'Delete me', 'Keep two']) {
+      const res = await api('/api/docs/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'md', text: `# ${title}\n` }) })
+      ids.push(((await res.json()) as { id: string }).id)
+    }
+    const alice = await suite.person(ALICE)
+    await alice.page.goto(suite.app.url)
+    await rowOf(alice.page, ids[1]!).waitFor()
+    const focusedRow = () => alice.page.evaluate(() => `${document.activeElement?.closest('[data-doc-id]')?.getAttribute('data-doc-id')}:${document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName}`)
+    await rowOf(alice.page, ids[1]!).getByTestId('delete-doc').focus()
+    await alice.page.keyboard.press('Enter')
+    await alice.page.getByRole('dialog').waitFor()
+    // Cancel has the focus first.
+    await alice.page.keyboard.press('Enter')
+    await poll(focusedRow).toBe(`${ids[1]}:delete-doc`)
+    await alice.page.keyboard.press('Enter')
+    await alice.page.getByTestId('confirm-delete').focus()
+    await alice.page.keyboard.press('Enter')
+    await poll(() => rowOf(alice.page, ids[1]!).count()).toBe(0)
+    // The list is newest first: after "Delete me" comes "Keep one".
+    await poll(focusedRow).toBe(`${ids[0]}:A`)
+  })
+
   test('offline: a document kept on this device opens from the list even if the editor was not loaded since the last release; an id with no copy here says so and creates nothing', async () => {
     // The offline app shell needs the service worker.
     const alice = await suite.person(ALICE, { serviceWorkers: 'allow' })

@@ -58,6 +58,22 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
     }
   }
 
+  // Where focus goes once the delete dialog has gone (it is removed, not closed, so the browser does not put it
+  // back): a selector in the list, or '' for the search box.
+  const focusAfterDialog = useRef<string | null>(null)
+  useEffect(() => {
+    const selector = focusAfterDialog.current
+    if (selector === null || deleting) return
+    focusAfterDialog.current = null
+    const target = selector ? listArea.current?.querySelector<HTMLElement>(selector) : null
+    ;(target ?? searchBox.current)?.focus()
+  })
+  const rowSelector = (id: string) => `[data-doc-id="${CSS.escape(id)}"]`
+  const closeDelete = (doc: DocSummary) => {
+    focusAfterDialog.current = `${rowSelector(doc.id)} [data-testid="delete-doc"]`
+    setDeleting(null)
+  }
+
   const confirmDelete = async (doc: DocSummary) => {
     await deleteDoc(doc.id, tokenForDoc(doc.id)).catch((error: unknown) => {
       throw new Error(describeError(error))
@@ -65,6 +81,10 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
     // The local copy would otherwise resurrect it the next time it is opened here.
     await deleteLocalCopy(doc.id)
     forgetToken(doc.id)
+    // On to the next document (or the one before the last); the search box when none is left.
+    const row = listArea.current?.querySelector(rowSelector(doc.id))
+    const neighbor = (row?.nextElementSibling ?? row?.previousElementSibling)?.getAttribute('data-doc-id')
+    focusAfterDialog.current = neighbor ? `${rowSelector(neighbor)} a` : ''
     removeLocally(doc.id)
     setDeleting(null)
   }
@@ -129,7 +149,7 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
         </div>
         <OpenByLink />
       </main>
-      {deleting && <DeleteDialog doc={deleting} onConfirm={() => confirmDelete(deleting)} onClose={() => setDeleting(null)} />}
+      {deleting && <DeleteDialog doc={deleting} onConfirm={() => confirmDelete(deleting)} onClose={() => closeDelete(deleting)} />}
     </div>
   )
 }
