@@ -6,7 +6,9 @@
  * pipes and a delimiter row after the first. The model sees the structure it
  * is asked to write back, so a rewritten table comes back as a table (and
  * reaches the document as one through the Markdown reading). Inline marks
- * are not written: the offsets must map one-to-one onto the text nodes.
+ * are not written: the offsets must map onto the text nodes. The one
+ * exception is a pipe in a table cell, written `\|` so that the row keeps
+ * its columns; positions after it are shifted by the escapes before them.
  */
 import * as Y from 'yjs'
 
@@ -21,8 +23,8 @@ const LISTS = new Set(['bulletList', 'orderedList', 'taskList'])
 
 export function docText(doc: Y.Doc, fragment: Y.XmlFragment): DocText {
   let text = ''
-  // Start offset of each XmlText, and of each child slot of each element.
-  const textStarts = new Map<Y.XmlText, number>()
+  // Start offset of each XmlText (with where its escaped pipes are), and of each child slot of each element.
+  const textStarts = new Map<Y.XmlText, { start: number; escapes: number[] }>()
   const childStarts = new Map<Y.XmlElement | Y.XmlFragment, number[]>()
   let needSeparator = false
 
@@ -37,17 +39,21 @@ export function docText(doc: Y.Doc, fragment: Y.XmlFragment): DocText {
     starts.push(text.length)
   }
 
-  const inline = (child: Y.XmlElement | Y.XmlText, lineBreak: string): void => {
+  const inline = (child: Y.XmlElement | Y.XmlText, lineBreak: string, inCell = false): void => {
     if (child instanceof Y.XmlText) {
-      textStarts.set(child, text.length)
-      for (const op of child.toDelta() as { insert?: unknown }[]) text += typeof op.insert === 'string' ? op.insert : ''
+      const escapes: number[] = []
+      textStarts.set(child, { start: text.length, escapes })
+      let chars = ''
+      for (const op of child.toDelta() as { insert?: unknown }[]) chars += typeof op.insert === 'string' ? op.insert : ''
+      if (inCell) chars = chars.replace(/\|/g, (_, at: number) => (escapes.push(at), '\\|'))
+      text += chars
     } else if (child.nodeName === 'hardBreak') text += lineBreak
   }
 
   /** A table cell on one line: its textblocks' text, side by side. */
   const cellLine = (el: Y.XmlElement): void => {
     children(el, (child, i) => {
-      if (child instanceof Y.XmlText || child.nodeName === 'hardBreak') inline(child, ' ')
+      if (child instanceof Y.XmlText || child.nodeName === 'hardBreak') inline(child, ' ', true)
       else {
         if (i > 0) text += ' '
         cellLine(child)
@@ -90,8 +96,8 @@ export function docText(doc: Y.Doc, fragment: Y.XmlFragment): DocText {
       const abs = Y.createAbsolutePositionFromRelativePosition(rpos, doc)
       if (!abs) return null
       if (abs.type instanceof Y.XmlText) {
-        const start = textStarts.get(abs.type)
-        return start === undefined ? null : start + abs.index
+        const at = textStarts.get(abs.type)
+        return at === undefined ? null : at.start + abs.index + at.escapes.filter((e) => e < abs.index).length
       }
       const starts = childStarts.get(abs.type as Y.XmlElement | Y.XmlFragment)
       return starts ? starts[Math.min(abs.index, starts.length - 1)] ?? null : null

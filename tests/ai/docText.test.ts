@@ -52,3 +52,21 @@ describe('docText', () => {
     expect(view.text.slice(view.offsetOf(Y.createRelativePositionFromTypeIndex(table, 1)) ?? -1)).toMatch(/^\n\| apple/)
   })
 })
+
+describe('docText: a pipe inside a cell', () => {
+  it('is escaped, so the row keeps its columns, and positions after it still map to their characters', () => {
+    const { doc, fragment } = docOf('| Cmd | Meaning |\n|---|---|\n| `a \\| b` | x \\| y |')
+    const view = docText(doc, fragment)
+    expect(view.text).toBe('| Cmd | Meaning |\n| --- | --- |\n| a \\| b | x \\| y |')
+    const table = markdownToBlocks(view.text, schema)[0]
+    expect(table?.content?.[1]?.content).toHaveLength(2)
+    for (const text of allTexts(doc)) {
+      const s = (text.toDelta() as { insert: string }[]).map((op) => op.insert).join('')
+      for (let i = 0; i < s.length; i++) {
+        // A caret before a pipe is before its escape.
+        const at = view.offsetOf(Y.createRelativePositionFromTypeIndex(text, i)) as number
+        expect(view.text.slice(at, at + (s[i] === '|' ? 2 : 1))).toBe(s[i] === '|' ? '\\|' : s[i])
+      }
+    }
+  })
+})
