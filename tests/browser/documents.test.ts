@@ -98,6 +98,24 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
     expect(await listCount()).toBe(before + 1)
   })
 
+  test('Back from a document opened from the results comes back to the same search and order', async () => {
+    const res = await api('/api/docs/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'md', text: '# Flowers\n\nPeriwinkle by the fence' }) })
+    const { id } = (await res.json()) as { id: string }
+    const alice = await suite.person(ALICE)
+    await alice.page.goto(suite.app.url)
+    await alice.page.getByTestId('doc-list').waitFor()
+    await alice.page.getByTestId('doc-sort').selectOption('title')
+    await alice.page.getByRole('searchbox', { name: 'Search documents' }).fill('periw')
+    await poll(() => alice.page.getByTestId('doc-results').getAttribute('data-count')).toBe('1')
+    await rowOf(alice.page, id).getByRole('link').click()
+    await editor(alice.page).waitFor()
+    await alice.page.goBack()
+    await rowOf(alice.page, id).waitFor()
+    expect(await alice.page.getByRole('searchbox', { name: 'Search documents' }).inputValue()).toBe('periw')
+    expect(await alice.page.getByTestId('doc-sort').inputValue()).toBe('title')
+    expect(await alice.page.getByTestId('doc-results').getAttribute('data-count')).toBe('1')
+  })
+
   test('deleting from the keyboard keeps the place: Cancel goes back to the delete button, Delete on to the next document', async () => {
     const ids: string[] = []
     for (const title of ['Keep one', 'Delete me', 'Keep two']) {

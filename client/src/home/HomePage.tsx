@@ -19,6 +19,7 @@ import { useDebounced } from './useDebounced.ts'
 import { useDocList } from './useDocList.ts'
 import { useFileDrop } from './useFileDrop.ts'
 import { useImport } from './useImport.ts'
+import { listAddress, useListAddress } from './useListAddress.ts'
 
 /** Typing settles this long before the list asks the server; clearing is immediate. */
 const SEARCH_DEBOUNCE_MS = 200
@@ -29,9 +30,10 @@ const hasWord = (q: string) => /[\p{L}\p{N}]/u.test(q)
 export function HomePage({ identity }: { identity: IdentityHandle }) {
   // A server-wide link (`/?token=…`) lands here; it is kept like a document's.
   const [token] = useState(() => captureServerToken())
-  const [query, setQuery] = useState('')
-  const [sort, setSort] = useState<DocSort>('updated')
+  const [query, setQuery] = useState(() => listAddress().q)
+  const [sort, setSort] = useState<DocSort>(() => listAddress().sort)
   const typed = useDebounced(query, SEARCH_DEBOUNCE_MS, isBlank)
+  useListAddress(query, sort)
   const wordless = !isBlank(typed) && !hasWord(typed)
   const { state, reload, removeLocally } = useDocList(token, { q: wordless ? '' : typed, sort })
   const searchBox = useRef<HTMLInputElement>(null)
