@@ -2,7 +2,10 @@
  * Rewrites (`replace`) that touch a table.
  *
  * - A selection over the whole table deletes it and the model's table takes
- *   its place.
+ *   its place: selected around the table, or cell by cell from the start of
+ *   its first cell to the end of its last (what a person's drag across the
+ *   table gives). A selection across some cells empties them but keeps every
+ *   cell, so the table stays rectangular.
  * - A selection inside one cell: the cell's paragraph is an inline host like
  *   any paragraph, so an answer's first paragraph goes into the cell, in place
  *   of the selected words. Blocks cannot go inside a cell (a table in a cell is
@@ -15,14 +18,15 @@ import type { JSONContent } from '@tiptap/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { markdownToBlocks } from '../../shared/markdown/index.ts'
+import { jobUndoManager } from '../../server/ai/jobUndo.ts'
 import { AI_CLIENT, canonical, checkSchema, contentOf, docWith, fragmentOf, para, schema, textPosition, writerFor } from './helpers.ts'
 
 const TABLE = markdownToBlocks('| Name | Qty |\n|---|---|\n| apple | 3 |', schema)[0] as JSONContent
 const BEFORE: JSONContent[] = [para('Before.'), TABLE, para('After.')]
 const ANSWER_TABLE = '| Fruit | Count |\n|---|---|\n| pear | 4 |\n| plum | 5 |'
 
-function write(doc: Y.Doc, from: Y.RelativePosition, to: Y.RelativePosition, md: string): void {
-  const writer = writerFor(doc, { kind: 'replace', from, to })
+function write(doc: Y.Doc, from: Y.RelativePosition, to: Y.RelativePosition, md: string, origin: object = { kind: 'ai' }): void {
+  const writer = writerFor(doc, { kind: 'replace', from, to }, origin)
   for (const chunk of md.match(/[\s\S]{1,3}/g) ?? []) {
     writer.push(chunk)
     writer.flush()
@@ -81,5 +85,26 @@ describe('rewriting tables', () => {
     const doc = docWith(AI_CLIENT, BEFORE)
     write(doc, cellPosition(doc, 1, 0, 1, 1), textPosition(doc, 2, 3), 'Shorter.')
     expect(contentOf(doc).at(-1)).toEqual(para('er.'))
+  })
+
+  it('a selection from the start of the first cell to the end of the last (a person\'s cell selection of the whole table) is replaced by the model\'s table', () => {
+    const doc = docWith(AI_CLIENT, BEFORE)
+    const origin = { kind: 'ai' }
+    const undo = jobUndoManager(fragmentOf(doc), origin)
+    write(doc, cellPosition(doc, 1, 0, 0, 0), cellPosition(doc, 1, 1, 1, 1), ANSWER_TABLE, origin)
+    expect(contentOf(doc)).toEqual(canonical([para('Before.'), ...markdownToBlocks(ANSWER_TABLE, schema), para('After.')]))
+    // Discard brings the person's table back.
+    undo.undo()
+    expect(contentOf(doc)).toEqual(canonical(BEFORE))
+  })
+
+  it('a selection across some cells empties their text but keeps every cell: the table stays rectangular', () => {
+    const doc = docWith(AI_CLIENT, BEFORE)
+    write(doc, cellPosition(doc, 1, 0, 1, 1), cellPosition(doc, 1, 1, 0, 3), 'Better words.')
+    const table = contentOf(doc)[1] as JSONContent
+    expect(table.content?.map((row) => row.content?.length)).toEqual([2, 2])
+    // The answer goes in at the start of the selection; the cells after it keep what was not selected.
+    expect(JSON.stringify(table)).toContain('"text":"QBetter words."')
+    expect(JSON.stringify(table)).toContain('"text":"le"')
   })
 })

@@ -57,7 +57,7 @@
 import type { Schema } from '@tiptap/pm/model'
 import * as Y from 'yjs'
 import { sweepLeftovers } from './blockMirror.ts'
-import { deleteBetween } from './deleteRange.ts'
+import { deleteBetween, widenToTable } from './deleteRange.ts'
 import { MarkdownStream, type StreamStep } from './markdownStream.ts'
 import { OwnedClocks } from './ownership.ts'
 import { pathTo, resolvePlacement } from './placement.ts'
@@ -90,6 +90,8 @@ export class StreamWriter {
   /** The table whose cell the anchor is in (`insert` only), and how its answer reads, once known. */
   private readonly table: TableAround | null
   private reading: 'rows' | 'text' | null = null
+  /** Where a `replace` that took a whole table writes (its own anchor was inside the table). */
+  private placeAt: Y.RelativePosition | null = null
   private appliedLength = 0
   private finished = false
   private lost = false
@@ -184,11 +186,15 @@ export class StreamWriter {
         this.lost = true
         return
       }
-      deleteBetween(from, to)
+      const [a, b] = widenToTable(from, to)
+      // The whole table goes: the answer takes its place, not a place inside it.
+      const where = a[a.length - 1]
+      if (a !== from && where !== undefined) this.placeAt = Y.createRelativePositionFromTypeIndex(where.container, where.index)
+      deleteBetween(a, b)
     }
     if (this.top === null) {
       if (step.completed === null && step.tail.length === 0) return
-      const at = target.kind === 'replace' ? target.from : target.at
+      const at = target.kind === 'replace' ? (this.placeAt ?? target.from) : target.at
       const placement = resolvePlacement(doc, fragment, at, target.kind !== 'blockAfter')
       if (placement === null) {
         this.lost = true
