@@ -162,13 +162,24 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
     await poll(() => docText(alice.page)).toBe('Kept here\nfor the train')
 
     await alice.page.goto(`${suite.app.url}/d/Never-made-offline`)
-    await alice.page.getByRole('heading', { name: "You're offline" }).waitFor()
+    await alice.page.getByRole('heading', { name: "Can't reach the server" }).waitFor()
     expect(await alice.page.getByTestId('editor').count()).toBe(0)
     expect(await alice.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('Never-made-offline')
     // Back online it asks again by itself: this one was never created.
     await alice.context.setOffline(false)
     await alice.page.getByRole('heading', { name: "This document doesn't exist" }).waitFor()
     expect((await api('/api/docs/Never-made-offline')).status).toBe(404)
+  })
+
+  test('a proxy answering for a server that is down (502) is no answer: an id with no copy here does not open an empty editor', async () => {
+    const alice = await suite.person(ALICE)
+    await alice.page.route('**/api/docs/Behind-a-dead-proxy', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' }))
+    await alice.page.goto(`${suite.app.url}/d/Behind-a-dead-proxy`)
+    await alice.page.getByRole('heading', { name: "Can't reach the server" }).waitFor()
+    expect(await alice.page.getByTestId('editor').count()).toBe(0)
+    // The server is back: it says this id was never created.
+    await alice.page.unroute('**/api/docs/Behind-a-dead-proxy')
+    await alice.page.getByRole('heading', { name: "This document doesn't exist" }).waitFor()
   })
 
   test('with 245 documents the list loads, searches and fits a phone; screenshots at desktop and 375 px', async () => {

@@ -7,8 +7,9 @@ import { hasLocalCopy } from './hasLocalCopy.ts'
  * Whether `/d/<id>` may open the editor: `missing` only when the server says
  * the id was never created (404), so a mistyped link creates nothing. Any
  * other answer opens it: no access (the editor explains), deleted (its
- * banner says so). Without an answer (offline, the server unreachable) it
- * opens only if this device has a copy to show: an empty editor for an id
+ * banner says so). Without an answer (offline, the server unreachable, a
+ * proxy's 502) it opens only if this device has a copy to show: an empty
+ * editor for an id
  * nobody may have created would say "saved" for nothing, and whatever is
  * typed into it would create that id once the network is back.
  * `offline` asks again by itself until it gets an answer.
@@ -41,7 +42,8 @@ export function useDocPresence(docId: string, token: string | null): { presence:
       .then(() => settle('open'))
       .catch((error: unknown) => {
         if (controller.signal.aborted) return
-        if (error instanceof ApiError) settle(error.status === 404 ? 'missing' : 'open')
+        // A 5xx is a proxy (or the server) saying the server could not answer: no answer either.
+        if (error instanceof ApiError && error.status < 500) settle(error.status === 404 ? 'missing' : 'open')
         else unanswered()
       })
     return () => {
