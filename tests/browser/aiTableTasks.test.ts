@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
+import { tokenize } from '../support/fakeOpenAI.ts'
 import { ALICE, BOB, announceSkip, screenshotPath, useBrowserSuite } from './harness.ts'
 import { aiPhase, createDocFromHome, docText, editor, expectConverged, openDoc, poll, write } from './pages.ts'
 
@@ -88,5 +89,44 @@ describe.skipIf(skip)('AI writes a task list and a table while someone works in 
     expect(left.text).toContain('BOB')
     expect(left.text).not.toMatch(/Buy|Call|Fruit|apple|pear/)
     expect(left.labels).toEqual([])
+  })
+
+  test('a table selected by dragging across its cells, rewritten, comes back as one table in its place; Discard brings the old one back', async () => {
+    suite.app.fake.script({ tokens: tokenize('| Fruit | Count |\n|---|---|\n| apple | 3 |\n| pear | 4 |', 5) })
+    const alice = await suite.person(ALICE)
+    await createDocFromHome(alice.page, suite.app.url)
+    await editor(alice.page).click()
+    await write(alice.page, 'Stock\n')
+    await alice.page.getByTestId('toolbar-ai').click()
+    const menu = alice.page.getByTestId('ai-command-menu')
+    await menu.getByRole('menuitem', { name: /Write with AI/ }).click()
+    await menu.getByRole('textbox', { name: 'What should AI write?' }).fill('A table')
+    await alice.page.keyboard.press('Enter')
+    await poll(() => aiPhase(alice.page)).toBe('finished')
+    await alice.page.getByTestId('ai-accept').click()
+    await poll(async () => (await view(alice.page)).cells).toEqual(['Fruit', 'Count', 'apple', '3', 'pear', '4'])
+
+    // Drag from the first cell to the last: a cell selection of the whole table.
+    const first = await editor(alice.page).locator('th').first().boundingBox()
+    const last = await editor(alice.page).locator('td').last().boundingBox()
+    if (first === null || last === null) throw new Error('no table on the page')
+    await alice.page.mouse.move(first.x + 5, first.y + first.height / 2)
+    await alice.page.mouse.down()
+    await alice.page.mouse.move(last.x + last.width - 5, last.y + last.height / 2, { steps: 8 })
+    await alice.page.mouse.up()
+    const rewritten = '| Fruit | Count |\n|---|---|\n| apples | three |\n| pears | four |'
+    suite.app.fake.script({ tokens: tokenize(rewritten, 4) })
+    const bubble = alice.page.getByTestId('ai-bubble-menu')
+    await bubble.getByRole('button', { name: 'Ask AI' }).click()
+    await bubble.getByRole('menuitem', { name: 'Improve writing' }).click()
+    await poll(() => aiPhase(alice.page)).toBe('finished')
+    // The model was shown the table as a table.
+    expect(suite.app.fake.requests.at(-1)?.body.messages.at(-1)?.content).toContain('| --- | --- |')
+    await poll(async () => (await view(alice.page)).cells).toEqual(['Fruit', 'Count', 'apples', 'three', 'pears', 'four'])
+    expect(await editor(alice.page).locator('table').count()).toBe(1)
+    await alice.page.screenshot({ path: screenshotPath('ai-table-rewrite.png') })
+    await alice.page.getByTestId('ai-discard').click()
+    await poll(async () => (await view(alice.page)).cells).toEqual(['Fruit', 'Count', 'apple', '3', 'pear', '4'])
+    expect(await editor(alice.page).locator('table').count()).toBe(1)
   })
 })

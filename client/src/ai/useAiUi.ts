@@ -12,6 +12,7 @@ import type { AiShortcutHandlers } from './aiShortcuts.ts'
 import type { CommandMenuDismiss, CommandOp } from './AiCommandMenu.tsx'
 import type { SelectionCommand } from './AiBubbleMenu.tsx'
 import { anchorFor } from './anchors.ts'
+import { selectionSpan } from './useSelectionUi.ts'
 import type { AiAvailability } from './useAiStatus.ts'
 
 export interface AiUi {
@@ -42,7 +43,8 @@ export function useAiUi(
       // menu, and there it says how to set AI up.
       if (via === 'slash' && availability.state === 'not-configured') return false
       const { selection, doc } = editor.state
-      const hasText = !selection.empty && doc.textBetween(selection.from, selection.to, ' ').trim() !== ''
+      const { from, to } = selectionSpan(selection)
+      const hasText = !selection.empty && doc.textBetween(from, to, ' ').trim() !== ''
       if (via !== 'slash' && hasText) setBubbleRequest((n) => n + 1)
       else setCommandMenu({ via })
       return true
@@ -91,7 +93,7 @@ export function useAiUi(
 
   const runSelection = (command: SelectionCommand) => {
     if (!editor) return
-    const { from, to } = editor.state.selection
+    const { from, to } = selectionSpan(editor.state.selection)
     if (command.op === 'summarize') start({ op: 'summarize' }, from, to)
     else if ('instruction' in command) start({ op: 'rewrite', instruction: command.instruction }, from, to)
     else start(command.language ? { op: 'rewrite', preset: command.preset, language: command.language } : { op: 'rewrite', preset: command.preset }, from, to)

@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core'
-import { TextSelection } from '@tiptap/pm/state'
+import { TextSelection, type Selection } from '@tiptap/pm/state'
+import { CellSelection } from '@tiptap/pm/tables'
 import { useEditorState } from '@tiptap/react'
 import { useEffect, useState } from 'react'
 
@@ -14,15 +15,27 @@ export interface SelectionUi {
   dragging: boolean
 }
 
+/**
+ * The span a selection covers. A cell selection (a drag across table cells)
+ * is one range per cell, and its own from/to are only its first range's: the
+ * span runs from the start of its first cell to the end of its last, so the
+ * AI is asked about all of them (and a whole table's cells are the table).
+ */
+export function selectionSpan(sel: Selection): { from: number; to: number } {
+  if (!(sel instanceof CellSelection)) return { from: sel.from, to: sel.to }
+  return { from: Math.min(...sel.ranges.map((r) => r.$from.pos)), to: Math.max(...sel.ranges.map((r) => r.$to.pos)) }
+}
+
 /** What a selection menu needs to decide whether and where to show. */
 export function useSelectionUi(editor: Editor): SelectionUi {
   const selection = useEditorState({
     editor,
     selector: ({ editor: current }) => {
       const { selection: sel, doc } = current.state
-      const hasText =
-        current.isEditable && sel instanceof TextSelection && !sel.empty && doc.textBetween(sel.from, sel.to, ' ').trim() !== ''
-      return { hasText, from: sel.from, to: sel.to }
+      const { from, to } = selectionSpan(sel)
+      const textual = sel instanceof TextSelection || sel instanceof CellSelection
+      const hasText = current.isEditable && textual && !sel.empty && doc.textBetween(from, to, ' ').trim() !== ''
+      return { hasText, from, to }
     },
     equalityFn: (a, b) => b !== null && a.hasText === b.hasText && a.from === b.from && a.to === b.to,
   })
