@@ -59,10 +59,11 @@ export interface SearchQuery {
 
 /** The query's terms, or null when it has nothing searchable (punctuation alone). */
 export function queryTerms(query: string): SearchQuery | null {
-  const words = query.match(WORD) ?? []
+  const first = query.match(WORD)?.[0]
   const terms = new Map<string, QueryTerm>()
-  for (const word of words) {
-    for (const segment of fold(word).split(CJK_RUNS)) {
+  // Folded first, then split: folding can turn a letter into letters and a space (ͺ), or full-width punctuation into ASCII.
+  for (const word of fold(query).match(WORD) ?? []) {
+    for (const segment of word.split(CJK_RUNS)) {
       if (segment === '') continue
       if (CJK.test(segment) && segment.length > 1) {
         for (const pair of pairs(segment)) terms.set(pair, { term: pair, prefix: false })
@@ -72,16 +73,15 @@ export function queryTerms(query: string): SearchQuery | null {
       }
     }
   }
-  if (terms.size === 0) return null
-  const first = words[0]!
+  if (terms.size === 0 || first === undefined) return null
   return { terms: [...terms.values()].slice(0, MAX_QUERY_TERMS), firstWord: first.toLowerCase(), needle: fold(first) }
 }
 
 /** The terms a document is found by: its title's and its text's. */
 export function indexTerms(title: string, text: string): string[] {
   const terms = new Set<string>()
-  for (const word of `${title}\n${text}`.match(WORD) ?? []) {
-    for (const segment of fold(word).split(CJK_RUNS)) {
+  for (const word of fold(`${title}\n${text}`).match(WORD) ?? []) {
+    for (const segment of word.split(CJK_RUNS)) {
       if (segment === '') continue
       if (CJK.test(segment)) {
         for (const pair of pairs(segment)) terms.add(pair)
