@@ -22,7 +22,7 @@ import { resolveAnchor } from './anchors.ts'
 import { docText } from './docText.ts'
 import { buildMessages } from './prompt.ts'
 import type { ModelClient } from './provider.ts'
-import { tableAt, type WriteTarget } from './writer/index.ts'
+import { promptSelection, tableAt, type WriteTarget } from './writer/index.ts'
 import { MemoryAdmission, type AdmissionLimits, type AdmissionRefusal, type AiAdmission } from './admission/index.ts'
 import { SharedJobs, type SharedJobsOptions } from './sharedJobs.ts'
 import type { Metrics } from '../metrics/index.ts'
@@ -139,9 +139,13 @@ export class AiJobs {
           : { kind: 'insert', at: from }
 
     const text = docText(room.doc, room.fragment)
-    const a = text.offsetOf(from) ?? text.text.length
-    const b = to ? (text.offsetOf(to) ?? a) : a
-    const [lo, hi] = a <= b ? [a, b] : [b, a]
+    const [shownFrom, shownTo] = target.kind === 'replace' ? promptSelection(room.doc, room.fragment, from, target.to) : [from, to]
+    const a = text.offsetOf(shownFrom) ?? text.text.length
+    const b = shownTo ? (text.offsetOf(shownTo) ?? a) : a
+    const [start, hi] = a <= b ? [a, b] : [b, a]
+    let lo = start
+    // A selection that starts between blocks starts with their blank line: it belongs to the text before.
+    while (lo < hi && text.text[lo] === '\n') lo++
     const table = target.kind === 'insert' ? tableAt(room.doc, target.at) : null
     const messages = buildMessages(
       request,

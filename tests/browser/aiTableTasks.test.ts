@@ -121,7 +121,7 @@ describe.skipIf(skip)('AI writes a task list and a table while someone works in 
     await bubble.getByRole('menuitem', { name: 'Improve writing' }).click()
     await poll(() => aiPhase(alice.page)).toBe('finished')
     // The model was shown the table as a table.
-    expect(suite.app.fake.requests.at(-1)?.body.messages.at(-1)?.content).toContain('| --- | --- |')
+    expect(suite.app.fake.requests.at(-1)?.body.messages.at(-1)?.content).toContain('<selection>| Fruit | Count |\n| --- | --- |\n| apple | 3 |\n| pear | 4 |</selection>')
     await poll(async () => (await view(alice.page)).cells).toEqual(['Fruit', 'Count', 'apples', 'three', 'pears', 'four'])
     expect(await editor(alice.page).locator('table').count()).toBe(1)
     await alice.page.screenshot({ path: screenshotPath('ai-table-rewrite.png') })

@@ -216,3 +216,20 @@ export function tableAt(doc: Y.Doc, at: Y.RelativePosition): TableAround | null 
   const textblock = type instanceof Y.XmlText ? type.parent : type
   return textblock instanceof Y.XmlElement ? tableAround(textblock) : null
 }
+
+/**
+ * The selection a `replace` prompt shows: a whole table selected cell by
+ * cell (from its first cell's start to its last cell's end) is shown as the
+ * whole table, rows and pipes included, as the writer will replace it
+ * (deleteRange.ts); any other selection as it is.
+ */
+export function promptSelection(doc: Y.Doc, fragment: Y.XmlFragment, from: Y.RelativePosition, to: Y.RelativePosition): [Y.RelativePosition, Y.RelativePosition] {
+  const a = pathTo(doc, fragment, from)
+  const b = pathTo(doc, fragment, to)
+  if (a === null || b === null) return [from, to]
+  const [wa, wb] = widenToTable(a, b)
+  const start = wa[wa.length - 1]
+  const end = wb[wb.length - 1]
+  if (wa === a || start === undefined || end === undefined) return [from, to]
+  return [Y.createRelativePositionFromTypeIndex(start.container, start.index), Y.createRelativePositionFromTypeIndex(end.container, end.index)]
+}
