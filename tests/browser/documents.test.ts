@@ -74,10 +74,30 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
     await target.dispatchEvent('dragenter', { dataTransfer })
     await target.dispatchEvent('dragover', { dataTransfer })
     await poll(() => target.getAttribute('class')).toContain('home-column--drop')
-    expect(await alice.page.getByText('Drop a Markdown or HTML file to import it').isVisible()).toBe(true)
+    expect(await alice.page.getByText('Drop Markdown or HTML files to import them').isVisible()).toBe(true)
     await target.dispatchEvent('drop', { dataTransfer })
     await alice.page.waitForURL(/\/d\/[^/]+$/)
     await poll(() => docHtml(alice.page)).toContain('<h1>Dropped page</h1>')
+  })
+
+  test('dropping several files imports each as a new document and lists them; one that cannot be imported is named', async () => {
+    const alice = await suite.person(ALICE)
+    await alice.page.goto(suite.app.url)
+    await alice.page.getByTestId('doc-list').waitFor()
+    const target = alice.page.getByTestId('home-drop')
+    const dataTransfer = await alice.page.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(new File(['# Dropped alpha\n\none'], 'alpha.md', { type: 'text/markdown' }))
+      dt.items.add(new File(['<h1>Dropped beta</h1>'], 'beta.html', { type: 'text/html' }))
+      dt.items.add(new File(['plain'], 'notes.txt', { type: 'text/plain' }))
+      return dt
+    })
+    await target.dispatchEvent('dragenter', { dataTransfer })
+    await target.dispatchEvent('drop', { dataTransfer })
+    await poll(() => textOf(alice.page, tid('import-notice'))).toBe('Imported 2 of 3 files as new documents.')
+    expect(await alice.page.getByTestId('home-error').textContent()).toContain('“notes.txt” can\'t be imported')
+    await poll(async () => (await alice.page.locator(`${tid('doc-item')} .doc-list__title`).allTextContents()).filter((t) => /^Dropped (alpha|beta)$/.test(t)).sort()).toEqual(['Dropped alpha', 'Dropped beta'])
+    expect(new URL(alice.page.url()).pathname).toBe('/')
   })
 
   test('a mistyped link says the document does not exist and creates nothing; Create creates it', async () => {

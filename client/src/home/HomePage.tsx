@@ -38,8 +38,8 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
   const { state, reload, removeLocally } = useDocList(token, { q: wordless ? '' : typed, sort })
   const searchBox = useRef<HTMLInputElement>(null)
   const listArea = useRef<HTMLDivElement>(null)
-  const importer = useImport(token)
-  const drop = useFileDrop((file) => void importer.importFile(file))
+  const importer = useImport(token, reload)
+  const drop = useFileDrop((files) => void importer.importFiles(files))
   const [creating, setCreating] = useState(false)
   const [createError, setCreateError] = useState<string | null>(null)
   const [deleting, setDeleting] = useState<DocSummary | null>(null)
@@ -106,7 +106,7 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
           <h2 className="home-title">Documents</h2>
           {!(state.status === 'error' && state.authRequired) && (
             <div className="home-actions">
-              <ImportButton busy={importer.importing} onFile={(file) => void importer.importFile(file)} />
+              <ImportButton busy={importer.importing} onFiles={(files) => void importer.importFiles(files)} />
               <button type="button" className="button button--primary" data-testid="new-doc" onClick={create} disabled={creating}>
                 <PlusIcon />
                 {creating ? 'Creating…' : 'New document'}
@@ -119,9 +119,14 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
             {createError ?? importer.error}
           </p>
         )}
+        {importer.notice && (
+          <p className="search-summary" role="status" data-testid="import-notice">
+            {importer.notice}
+          </p>
+        )}
         {drop.active && (
           <p className="drop-hint" aria-hidden="true">
-            Drop a Markdown or HTML file to import it
+            Drop Markdown or HTML files to import them
           </p>
         )}
         {!(state.status === 'error' && state.authRequired) && (

@@ -2,7 +2,7 @@ import { useRef } from 'react'
 import { IMPORT_ACCEPT } from './importFile.ts'
 
 /** "Import": a button that opens the file picker (the input itself stays hidden but labelled). */
-export function ImportButton({ busy, onFile }: { busy: boolean; onFile: (file: File) => void }) {
+export function ImportButton({ busy, onFiles }: { busy: boolean; onFiles: (files: File[]) => void }) {
   const input = useRef<HTMLInputElement>(null)
   return (
     <>
@@ -13,14 +13,15 @@ export function ImportButton({ busy, onFile }: { busy: boolean; onFile: (file: F
         ref={input}
         type="file"
         accept={IMPORT_ACCEPT}
+        multiple
         hidden
-        aria-label="Import a Markdown or HTML file"
+        aria-label="Import Markdown or HTML files"
         data-testid="import-input"
         onChange={(e) => {
-          const file = e.target.files?.[0]
+          const files = Array.from(e.target.files ?? [])
           // Cleared so picking the same file again fires another change.
           e.target.value = ''
-          if (file) onFile(file)
+          if (files.length > 0) onFiles(files)
         }}
       />
     </>

@@ -5,7 +5,7 @@ import { useRef, useState, type DragEvent } from 'react'
  * (for the visible drop state). Drag events fire again for every child the
  * pointer crosses, so entries and exits are counted rather than toggled.
  */
-export function useFileDrop(onFile: (file: File) => void) {
+export function useFileDrop(onFiles: (files: File[]) => void) {
   const [active, setActive] = useState(false)
   const depth = useRef(0)
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files')
@@ -32,8 +32,8 @@ export function useFileDrop(onFile: (file: File) => void) {
       e.preventDefault()
       depth.current = 0
       setActive(false)
-      const file = e.dataTransfer.files[0]
-      if (file) onFile(file)
+      const files = Array.from(e.dataTransfer.files)
+      if (files.length > 0) onFiles(files)
     },
   }
   return { active, handlers }
