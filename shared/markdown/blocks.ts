@@ -18,6 +18,14 @@ import { tableNode } from './table.ts'
 /** Tags that end a line of text when HTML is read as plain text. */
 const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre|hr)\b[^>]*>/gi
 
+/**
+ * Elements whose content a browser never shows as text: a pasted or imported
+ * page's `<script>` or `<style>` must not arrive as a paragraph of code, nor
+ * its `<head>` and `<title>` as a line of words. An unclosed one hides the
+ * rest of its block, as it would in a browser.
+ */
+const HIDDEN_ELEMENT = /<(script|style|title|head|template|noscript)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi
+
 function paragraph(schema: Schema, content: readonly PMNode[]): PMNode {
   return schema.nodes.paragraph!.create(null, content)
 }
@@ -47,14 +55,15 @@ function blockquote(token: Tokens.Blockquote, schema: Schema, inHtml: boolean): 
 }
 
 /**
- * Raw HTML keeps its words: comments and tags go, and what is left is read as
- * markdown again (a model that wraps markdown in `<div>` still gets its
- * formatting). HTML inside that second reading stays plain text, so this
- * cannot recurse.
+ * Raw HTML keeps its words: comments, tags and hidden elements
+ * (HIDDEN_ELEMENT) go, and what is left is read as markdown again (a model
+ * that wraps markdown in `<div>` still gets its formatting). HTML inside
+ * that second reading stays plain text, so this cannot recurse.
  */
 function htmlBlock(token: Tokens.HTML, schema: Schema, nested: boolean): PMNode[] {
   const text = token.text
     .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+    .replace(HIDDEN_ELEMENT, '\n')
     .replace(BLOCK_TAG, '\n')
     .replace(/<[^>]*>/g, '')
   if (!nested) return blockNodes(lexMarkdown(text), schema, true)

@@ -4,7 +4,9 @@
  * Marks are combined with `Mark.addToSet`, so the schema's exclusion rules
  * decide (the `code` mark excludes every other mark). Syntax the schema cannot
  * show degrades to its text: an image becomes its alt text (linked to its
- * source), inline HTML tags are dropped except `<br>`, `<u>` and `<mark>`.
+ * source), inline HTML tags are dropped except `<br>` and the tags of marks
+ * (`<u>`, `<mark>`, `<strong>`…), and the content of `<script>`, `<style>`
+ * and the like goes with its tags.
  */
 import type { Mark, Node as PMNode, Schema } from '@tiptap/pm/model'
 import type { Token, Tokens } from 'marked'
@@ -49,27 +51,46 @@ function linkContext(ctx: InlineContext, href: string, title: string | null | un
 /**
  * Markdown has no syntax for underline and highlight, so they are written as
  * `<u>…</u>` and `<mark>…</mark>`; marked gives each tag as its own inline
- * `html` token. An opening tag marks the siblings after it until its closing
- * tag (or the end of the textblock, as a browser would); a stray closing tag
- * is dropped.
+ * `html` token. Bold, italic and strike tags (`<strong>`, `<b>`, `<em>`,
+ * `<i>`, `<s>`, `<del>`) are read the same way: Markdown written by hand or
+ * by a model uses them, and the exporter falls back on them where `**` would
+ * not be read as a delimiter (`a**(b)**`). An opening tag marks the siblings
+ * after it until its closing tag (or the end of the textblock, as a browser
+ * would); a stray closing tag is dropped.
  */
-const MARK_TAG = /^<(\/?)(u|mark)(?:\s[^>]*)?>$/i
-const TAG_MARKS: Readonly<Record<string, string>> = { u: 'underline', mark: 'highlight' }
+const MARK_TAG = /^<(\/?)(u|mark|strong|b|em|i|s|del|strike)(?:\s[^>]*)?>$/i
+const TAG_MARKS: Readonly<Record<string, string>> = {
+  u: 'underline', mark: 'highlight', strong: 'bold', b: 'bold', em: 'italic', i: 'italic', s: 'strike', del: 'strike', strike: 'strike',
+}
+
+/** An inline tag whose content a browser never shows (`text <script>…</script> more`). */
+const HIDDEN_TAG = /^<(\/?)(script|style|title|template|noscript)\b[^>]*>$/i
 
 function convert(tokens: readonly Token[], outer: InlineContext, out: PMNode[]): void {
   let ctx = outer
   const open: string[] = []
+  let hiddenUntil: string | null = null
   for (const token of tokens) {
+    const hidden = token.type === 'html' ? HIDDEN_TAG.exec((token as Tokens.Tag).text.trim()) : null
+    if (hiddenUntil !== null) {
+      if (hidden?.[1] === '/' && (hidden[2] as string).toLowerCase() === hiddenUntil) hiddenUntil = null
+      continue
+    }
+    if (hidden !== null) {
+      if (hidden[1] === '') hiddenUntil = (hidden[2] as string).toLowerCase()
+      continue
+    }
     const tag = token.type === 'html' ? MARK_TAG.exec((token as Tokens.Tag).text.trim()) : null
     if (tag === null) {
       convertOne(token, ctx, out)
       continue
     }
-    const name = (tag[2] as string).toLowerCase()
-    if (tag[1] === '') open.push(name)
-    else if (open.lastIndexOf(name) >= 0) open.splice(open.lastIndexOf(name), 1)
+    // `</b>` closes a `<strong>`: what is open is the mark, whichever tag named it.
+    const mark = TAG_MARKS[(tag[2] as string).toLowerCase()] as string
+    if (tag[1] === '') open.push(mark)
+    else if (open.lastIndexOf(mark) >= 0) open.splice(open.lastIndexOf(mark), 1)
     // Overlapping tags (`<u>a<mark>b</u>c</mark>`) keep the marks still open.
-    ctx = open.reduce((c, t) => withMark(c, TAG_MARKS[t] as string), outer)
+    ctx = open.reduce((c, m) => withMark(c, m), outer)
   }
 }
 

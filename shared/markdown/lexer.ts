@@ -7,7 +7,11 @@
  * global state (the lexer also writes its tokenizer into the options object,
  * so the object must not be shared between lexers).
  */
-import { Lexer, getDefaults, type Links, type TokensList } from 'marked'
+import { Lexer, getDefaults, type Links, type Token, type TokensList } from 'marked'
+
+function options() {
+  return { ...getDefaults(), gfm: true, breaks: false, pedantic: false }
+}
 
 /**
  * Lexes markdown into block tokens with their inline tokens filled in.
@@ -15,10 +19,15 @@ import { Lexer, getDefaults, type Links, type TokensList } from 'marked'
  * only the unfinished tail still resolves definitions it saw earlier.
  */
 export function lexMarkdown(src: string, links?: Links): TokensList {
-  const lexer = new Lexer({ ...getDefaults(), gfm: true, breaks: false, pedantic: false })
+  const lexer = new Lexer(options())
   if (links) {
     const table: Links = Object.create(null)
     lexer.tokens.links = Object.assign(table, links)
   }
   return lexer.lex(src)
+}
+
+/** Lexes one line for its inline syntax only: no headings, lists or quotes. */
+export function lexInline(src: string): Token[] {
+  return Lexer.lexInline(src, options())
 }

@@ -28,6 +28,26 @@ function itemContent(item: Tokens.ListItem, schema: Schema, children: Children):
   return content
 }
 
+/**
+ * An item that is only a checkbox (`- [ ]`, or `- [x]` with nested lines
+ * under it) is a task with nothing written yet. GFM wants text after the
+ * box, so marked reads it as a plain item of the text "[ ]".
+ */
+const BARE_BOX = /^\[([ xX])\]$/
+
+function bareBox(item: Tokens.ListItem): { checked: boolean } | null {
+  if (item.task) return null
+  const first = item.tokens[0]
+  const box = first?.type === 'text' || first?.type === 'paragraph' ? BARE_BOX.exec((first as Tokens.Text).raw.trim()) : null
+  return box ? { checked: box[1] !== ' ' } : null
+}
+
+/** The item as a task when it is one: its box's state, and its tokens without the box. */
+function asTask(item: Tokens.ListItem): Tokens.ListItem {
+  const box = bareBox(item)
+  return box ? { ...item, task: true, checked: box.checked, tokens: item.tokens.slice(1) } : item
+}
+
 function isTask(item: Tokens.ListItem, schema: Schema): boolean {
   return item.task && schema.nodes.taskList !== undefined && schema.nodes.taskItem !== undefined
 }
@@ -46,7 +66,7 @@ function runs(items: readonly Tokens.ListItem[], schema: Schema): Array<{ task: 
 
 export function listNodes(token: Tokens.List, schema: Schema, children: Children): PMNode[] {
   const start = typeof token.start === 'number' && Number.isSafeInteger(token.start) ? token.start : 1
-  return runs(token.items, schema).map((run) => {
+  return runs(token.items.map(asTask), schema).map((run) => {
     if (run.task) {
       const items = run.items.map((item) => schema.nodes.taskItem!.create({ checked: item.checked === true }, itemContent(item, schema, children)))
       return schema.nodes.taskList!.create(null, items)

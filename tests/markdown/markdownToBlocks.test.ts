@@ -114,8 +114,13 @@ describe('markdownToBlocks', () => {
     ])
   })
 
-  it('keeps a bare "[ ]" without text as text, as marked does', () => {
-    expect(md('- [ ]')).toEqual([{ type: 'bulletList', content: [li(p(text('[ ]')))] }])
+  it('reads an item that is only a box ("- [ ]", "- [x]" with lines under it) as a task not yet written, which is how an empty task is exported', () => {
+    expect(md('- [ ]')).toEqual([{ type: 'taskList', content: [task(false, p())] }])
+    expect(md('- [x]\n  - sub')).toEqual([{ type: 'taskList', content: [task(true, p(), { type: 'bulletList', content: [li(p(text('sub')))] })] }])
+    expect(md('- [ ] a\n- [ ]')).toEqual([{ type: 'taskList', content: [task(false, p(text('a'))), task(false, p())] }])
+    // With words next to it, it stays what it was: text.
+    expect(md('- [ ] and more [ ]')).toEqual([{ type: 'taskList', content: [task(false, p(text('and more [ ]')))] }])
+    expect(md('- see [ ]')).toEqual([{ type: 'bulletList', content: [li(p(text('see [ ]')))] }])
   })
 
   it('converts blockquotes, nested', () => {
