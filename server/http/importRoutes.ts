@@ -1,7 +1,9 @@
 /**
  * `POST /api/docs/import`: a Markdown or HTML file's text becomes a new
  * document. The body is JSON (`ImportDocRequest`), so it passes the API's
- * one body limit (MAX_BODY_BYTES, 413 JSON beyond it) like any request.
+ * one body limit (MAX_BODY_BYTES, 413 JSON beyond it) like any request. A
+ * file that is not text (a binary file renamed `.md`) is refused with 400
+ * JSON saying so, instead of becoming a document of garbage.
  *
  * The content is written as one Yjs update into the new record before the
  * answer, so the editor that opens it next loads it like any stored
@@ -35,11 +37,13 @@ export function importRoutes(ctx: ServerContext) {
   return new Hono().post('/', async (c) => {
     const grant = await authorize(c, ctx, null, 'editor')
     const body = await jsonBody(c, ImportBody)
-    const doc = new Y.Doc()
-    const fragment = doc.getXmlFragment(DOC_FIELD)
     // Loaded on first use: the HTML reader brings a DOM (happy-dom), which
     // would add about half a second to every server start.
-    const { importDocument } = await import('../import/index.ts')
+    const { importDocument, notText } = await import('../import/index.ts')
+    const binary = notText(body.text)
+    if (binary) throw new ApiError(400, 'bad_request', `${body.name ? `“${body.name}”` : 'The file'} can't be imported: ${binary}. Choose a Markdown (.md) or HTML (.html) file.`)
+    const doc = new Y.Doc()
+    const fragment = doc.getXmlFragment(DOC_FIELD)
     prosemirrorJSONToYXmlFragment(schema, importDocument(body.format, body.text), fragment)
     const update = Y.encodeStateAsUpdate(doc)
     if (update.byteLength > ctx.config.maxDocBytes) throw new ApiError(413, 'payload_too_large', `the imported document would exceed ${ctx.config.maxDocBytes} bytes`)

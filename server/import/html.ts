@@ -11,13 +11,16 @@
  * network or into this process. Link targets pass the schema's Link rule
  * (`isAllowedUri`, i.e. safeHref); they are checked again on the result, so a
  * rule that lets something through cannot put a `javascript:` link into a
- * shared document.
+ * shared document. Tables are tidied (tidyTables), and a `<title>` names a
+ * document that has no heading (withTitle).
  */
 import type { JSONContent } from '@tiptap/core'
 import { DOMParser as PMDOMParser, type Node as PMNode, type Schema } from '@tiptap/pm/model'
+import { EditorState } from '@tiptap/pm/state'
+import { fixTables } from '@tiptap/pm/tables'
 import { Window } from 'happy-dom'
 import { safeHref } from '../../shared/markdown/href.ts'
-import { markCheckboxLists } from './checkboxLists.ts'
+import { markCheckboxLists } from '../../shared/checkboxLists.ts'
 
 const REFUSED = 'network access is disabled while importing HTML'
 
@@ -77,6 +80,37 @@ function withSafeLinks(node: JSONContent, schema: Schema): JSONContent {
   return out
 }
 
+/**
+ * Tables as the editor keeps them: rectangular (a page's rowspan and
+ * colspan can leave rows short, which the editor would otherwise pad on
+ * first load, once per person who opens it at the same time) and without
+ * the pixel widths a `<col width>` gave a column (tables here size to their
+ * content).
+ */
+function tidyTables(doc: PMNode): JSONContent {
+  const fixed = fixTables(EditorState.create({ doc }))?.doc ?? doc
+  const json = JSON.stringify(fixed.toJSON(), (key, value: unknown) => (key === 'colwidth' ? null : value))
+  return JSON.parse(json) as JSONContent
+}
+
+/**
+ * A page's `<title>` names the document when nothing in it is a heading: it
+ * becomes the first line, a heading, so the document is listed and found by
+ * its name (the title of a document is its first heading or line).
+ */
+function withTitle(doc: PMNode, title: string, schema: Schema): PMNode {
+  let hasHeading = false
+  doc.descendants((node) => {
+    hasHeading ||= node.type.name === 'heading'
+    return !hasHeading
+  })
+  const name = title.replace(/\s+/g, ' ').trim()
+  if (hasHeading || name === '' || doc.firstChild?.textContent.trim() === name) return doc
+  const heading = schema.nodes.heading!.create({ level: 1 }, schema.text(name))
+  const empty = doc.childCount === 1 && doc.firstChild?.type.name === 'paragraph' && doc.firstChild.content.size === 0
+  return doc.copy(empty ? doc.content.replaceChild(0, heading) : doc.content.addToStart(heading))
+}
+
 /** The parsed document, or null when the parse rules produced something invalid. */
 export function htmlToDoc(html: string, schema: Schema): JSONContent | null {
   const window = isolatedWindow()
@@ -84,7 +118,8 @@ export function htmlToDoc(html: string, schema: Schema): JSONContent | null {
     const dom = new window.DOMParser().parseFromString(html, 'text/html')
     markCheckboxLists(dom.body as unknown as Element)
     const parsed: PMNode = PMDOMParser.fromSchema(schema).parse(dom.body as unknown as globalThis.Node)
-    const json = withSafeLinks(parsed.toJSON() as JSONContent, schema)
+    const tidy = tidyTables(withTitle(parsed, dom.title ?? '', schema))
+    const json = withSafeLinks(tidy, schema)
     schema.nodeFromJSON(json).check()
     return json
   } catch {

@@ -44,6 +44,21 @@ describe('HTTP API: import', () => {
     expect(await (await api(`/api/docs/${empty}`)).json()).toMatchObject({ title: 'Q3 plan' })
   })
 
+  it('titles an HTML page without a heading by its <title>, and reads a file with a byte order mark', async () => {
+    const page = await imported({ format: 'html', name: 'export.html', text: '<html><head><title>Board minutes</title></head><body><p>Present: all.</p></body></html>' })
+    expect(await (await api(`/api/docs/${page}`)).json()).toMatchObject({ title: 'Board minutes' })
+    const bom = await imported({ format: 'md', name: 'bom.md', text: '\uFEFF# Harbour log\r\n\r\nCalm.\r\n' })
+    expect(await (await api(`/api/docs/${bom}/export?format=md`)).text()).toBe('# Harbour log\n\nCalm.\n')
+  })
+
+  it('refuses a binary file renamed .md with 400 JSON that says so, creating nothing', async () => {
+    const before = (await api.list()).length
+    const res = await api.post('/api/docs/import', { format: 'md', name: 'photo.md', text: '\ufffdPNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000' })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ error: { code: 'bad_request', message: '“photo.md” can\'t be imported: it contains NUL bytes. Choose a Markdown (.md) or HTML (.html) file.' } })
+    expect((await api.list()).length).toBe(before)
+  })
+
   it('refuses bad bodies with 400 JSON and a file over the body limit with 413 JSON, creating nothing', async () => {
     const before = (await api.list()).length
     for (const body of ['{nope', {}, { format: 'pdf', text: 'x' }, { format: 'md' }, { format: 'md', text: 5 }, { format: 'md', text: 'x', extra: 1 }]) {

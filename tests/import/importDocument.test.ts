@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { documentSchema } from '../../shared/editorSchema.ts'
-import { importDocument } from '../../server/import/index.ts'
+import { importDocument, notText } from '../../server/import/index.ts'
 
 const schema = documentSchema()
 const valid = (doc: ReturnType<typeof importDocument>): void => schema.nodeFromJSON(doc).check()
@@ -40,6 +40,54 @@ describe('importDocument', () => {
     expect(links).toEqual(['"href":"https://ok.example"'])
     expect(JSON.stringify(doc)).toContain('"rel":"noopener noreferrer nofollow"')
     expect(JSON.stringify(doc)).toContain('"text":"abcde"')
+  })
+})
+
+describe('files as people have them', () => {
+  const outline = (doc: ReturnType<typeof importDocument>): string =>
+    (doc.content ?? []).map((b) => `${b.type}:${(JSON.stringify(b).match(/"text":"[^"]*"/g) ?? []).map((t) => t.slice(8, -1)).join('')}`).join(' | ')
+
+  it('drops a byte order mark and reads Windows line ends, in both formats', () => {
+    expect(outline(importDocument('md', '\uFEFF# Title\r\n\r\n- a\r\n- b\r\n'))).toBe('heading:Title | bulletList:ab')
+    expect(outline(importDocument('html', '\uFEFF<h1>Title</h1>\r\n<p>x</p>'))).toBe('heading:Title | paragraph:x')
+  })
+
+  it('drops control characters, which no editor shows', () => {
+    expect(JSON.stringify(importDocument('md', 'a\u0007b\u001bc\u007f\u0085d\tend'))).toContain('"text":"abcd\\tend"')
+  })
+
+  it('reads a .md file that is an HTML page as HTML, and a .html file without a tag as Markdown', () => {
+    expect(outline(importDocument('md', '<!DOCTYPE html><html><head><title>T</title><style>p{color:red}</style></head><body><h1>Head</h1><p>para</p></body></html>'))).toBe('heading:Head | paragraph:para')
+    expect(outline(importDocument('html', '# Title\n\n- a\n- b'))).toBe('heading:Title | bulletList:ab')
+  })
+
+  it('names an HTML page without a heading by its <title>, and leaves one with a heading as it is', () => {
+    const page = (body: string) => `<html><head><title> Quarterly  report </title></head><body>${body}</body></html>`
+    expect(outline(importDocument('html', page('<p>First.</p>')))).toBe('heading:Quarterly report | paragraph:First.')
+    expect(outline(importDocument('html', page('')))).toBe('heading:Quarterly report')
+    expect(outline(importDocument('html', page('<p>First.</p><h2>Later</h2>')))).toBe('paragraph:First. | heading:Later')
+    expect(outline(importDocument('html', page('<p>Quarterly report</p>')))).toBe('paragraph:Quarterly report')
+  })
+
+  it('keeps no script or style of raw HTML in Markdown as text', () => {
+    expect(outline(importDocument('md', '<script>alert(1)</script>\n\ntext <script>x()</script> more <style>p{}</style>\n\n<div><title>T</title>kept</div>'))).toBe('paragraph:text  more | paragraph:kept')
+  })
+
+  it('makes tables rectangular and drops the column widths of a page', () => {
+    const doc = importDocument('html', '<table><colgroup><col width="50"></colgroup><tr><th>a</th><td>b</td><td>c</td></tr><tr><td rowspan="2">tall</td><td colspan="2">wide</td></tr><tr><td>x</td></tr></table>')
+    valid(doc)
+    const rows = doc.content?.[0]?.content ?? []
+    const width = (row: (typeof rows)[number]): number => (row.content ?? []).reduce((n, cell) => n + Number(cell.attrs?.['colspan'] ?? 1), 0)
+    // The last row, under the tall cell, had only "x": an empty cell now fills it (the page left it short).
+    expect(rows.map(width)).toEqual([3, 3, 2])
+    expect(JSON.stringify(doc)).not.toMatch(/"colwidth":\[/)
+  })
+
+  it('tells a binary file from text', () => {
+    expect(notText('\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR')).toMatch(/NUL/)
+    expect(notText('\ufffd\ufffdJFIF\ufffd\ufffd\u0001\u0002'.repeat(20))).toMatch(/not UTF-8/)
+    expect(notText('# Café\n\nNaïve text with one odd \ufffd character in it, and tabs\tand\r\nlines.')).toBeNull()
+    expect(notText('')).toBeNull()
   })
 })
 

@@ -3,9 +3,11 @@
  * renderers write a task item as `<li><input type="checkbox" checked> text`
  * (sometimes inside a `<p>`), not with Tiptap's `data-type` attributes. This
  * pass rewrites such lists into the attributes the schema's parse rules read,
- * before they run. As in the Markdown reading, a list is a task list only
- * when every item has a checkbox; a list mixing them keeps its bullets (the
- * checkbox, an empty input, leaves no text either way).
+ * before they run: on an imported file (server/import) and on HTML pasted
+ * into the editor (client paste handling), so both read a page the same
+ * way. As in the Markdown reading, a list is a task list only when every
+ * item has a checkbox; a list mixing them keeps its bullets (the checkbox,
+ * an empty input, leaves no text either way).
  */
 
 /** The leading checkbox of a list item, directly or in its first paragraph. */
