@@ -28,6 +28,7 @@ import { ExportMenu } from './ExportMenu.tsx'
 import { HistoryButton } from '../history/HistoryButton.tsx'
 import { ShareButton } from './ShareDialog.tsx'
 import { editorExtensions } from './extensions.ts'
+import { PASTE_RULES } from './paste/pasteHandling.ts'
 import { Toolbar } from './Toolbar.tsx'
 import { useDocumentTitle } from './useDocumentTitle.ts'
 import { NO_EDITING_HANDLERS, type EditingHandlers } from './editingShortcuts.ts'
@@ -66,6 +67,8 @@ export function EditorScreen({ session, token, identity: { identity, update } }:
       autofocus: readOnly ? false : 'start',
       // Toolbar and menus subscribe to exactly what they show (useEditorState).
       shouldRerenderOnTransaction: false,
+      // Pasted text is read once, by the paste handling; only an address becomes a link by pattern.
+      enablePasteRules: PASTE_RULES,
       extensions: editorExtensions({ session, identity, aiHandlers, editingHandlers, slashOpensAi: () => slashOpensAi.current }),
       editorProps: {
         attributes: {

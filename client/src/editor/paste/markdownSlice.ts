@@ -3,20 +3,58 @@
  * writer uses (shared/markdown), so a paste and an AI draft of the same text
  * give the same document.
  *
- * The slice is opened the way ProseMirror opens pasted HTML: as deep as the
- * content allows but never into an isolating node (a table, a cell), so a
- * single paragraph merges into the one at the caret while a table arrives
- * whole.
+ * One line is read for its inline syntax only (looksLikeMarkdown converts a
+ * single line for nothing else): "# of items in `list`" pasted into a
+ * sentence keeps its "#" instead of becoming a heading that swallows it.
+ *
+ * Several lines become blocks. The slice is open on a side only where the
+ * block there is a paragraph, so a first or last line of text merges into
+ * the paragraph at the caret, while a list, heading, quote, code block or
+ * table arrives whole, splitting the paragraph around it. Inside a list
+ * item, a list at the edge stays open too: its items join the list there, as
+ * ProseMirror does with a list pasted from a page. A slice is never opened
+ * into an isolating node (a table, a cell).
  */
-import { Fragment, Slice, type Node as PMNode, type Schema } from '@tiptap/pm/model'
-import { markdownToBlocks } from '../../../../shared/markdown/index.ts'
+import { Fragment, Slice, type Node as PMNode, type ResolvedPos, type Schema } from '@tiptap/pm/model'
+import { markdownInline, markdownToNodes } from '../../../../shared/markdown/index.ts'
 
-export function markdownSlice(text: string, schema: Schema): Slice | null {
-  const blocks = markdownToBlocks(text.replace(/\r\n?/g, '\n'), schema).map((json) => schema.nodeFromJSON(json))
+const LIST_TYPES = new Set(['bulletList', 'orderedList', 'taskList'])
+const ITEM_TYPES = new Set(['listItem', 'taskItem'])
+
+/** `at`: where the paste goes (the selection's start); without it, as in a plain paragraph. */
+export function markdownSlice(text: string, schema: Schema, at?: ResolvedPos): Slice | null {
+  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  if (!source.trim().includes('\n')) return lineSlice(source, schema)
+  const blocks = markdownToNodes(source, schema)
   if (blocks.length === 0) return null
-  if (blocks.length === 1 && blocks[0]?.type.name === 'paragraph') blocks[0] = keepEdgeSpaces(blocks[0], text, schema)
-  const open = Slice.maxOpen(Fragment.fromArray(blocks), true)
-  return new Slice(open.content, openDepth(open.content.firstChild, open.openStart, 'first'), openDepth(open.content.lastChild, open.openEnd, 'last'))
+  if (blocks.length === 1 && blocks[0]?.type.name === 'paragraph') blocks[0] = keepEdgeSpaces(blocks[0], source, schema)
+  const inItem = at !== undefined && insideItem(at)
+  const content = Fragment.fromArray(blocks)
+  const open = Slice.maxOpen(content, true)
+  const openStart = mergesAtEdge(content.firstChild, inItem) ? openDepth(content.firstChild, open.openStart, 'first') : 0
+  const openEnd = mergesAtEdge(content.lastChild, inItem) ? openDepth(content.lastChild, open.openEnd, 'last') : 0
+  return new Slice(content, openStart, openEnd)
+}
+
+function lineSlice(line: string, schema: Schema): Slice | null {
+  const content = markdownInline(line.trim(), schema)
+  if (content.length === 0) return null
+  const paragraph = keepEdgeSpaces(schema.nodes.paragraph!.create(null, content), line, schema)
+  return new Slice(Fragment.from(paragraph), 1, 1)
+}
+
+function mergesAtEdge(block: PMNode | null, inItem: boolean): boolean {
+  if (!block) return false
+  return block.type.name === 'paragraph' || (inItem && LIST_TYPES.has(block.type.name))
+}
+
+function insideItem($pos: ResolvedPos): boolean {
+  for (let depth = $pos.depth; depth > 0; depth--) {
+    const node = $pos.node(depth)
+    if (ITEM_TYPES.has(node.type.name)) return true
+    if (node.type.spec.isolating) return false
+  }
+  return false
 }
 
 /**

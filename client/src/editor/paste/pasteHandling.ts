@@ -9,7 +9,11 @@
  *   runs when this handler declines).
  * - HTML from another page goes through ProseMirror's parser with the
  *   document schema, which keeps what the schema knows and drops the rest
- *   (scripts, styles, frames, images); its links are cleaned (pastedLinks.ts).
+ *   (scripts, styles, frames, images). Checkbox lists (a GitHub README)
+ *   become task lists first, as in an imported file; links and table cells
+ *   are cleaned after (pastedContent.ts).
+ * - Ctrl+Shift+V pastes the text as it is: no Markdown, and (PASTE_RULES)
+ *   no mark found in it by a pattern.
  *
  * The Markdown paste is one transaction, like any paste: one undo step, and
  * it reaches everyone through the editor's Yjs binding.
@@ -18,9 +22,19 @@ import { Extension } from '@tiptap/core'
 import type { Slice } from '@tiptap/pm/model'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
 import type { EditorView } from '@tiptap/pm/view'
+import { markCheckboxLists } from '../../../../shared/checkboxLists.ts'
 import { looksLikeMarkdown } from './looksLikeMarkdown.ts'
 import { markdownSlice } from './markdownSlice.ts'
-import { cleanPastedLinks } from './pastedLinks.ts'
+import { cleanPasted } from './pastedContent.ts'
+
+/**
+ * The editor's `enablePasteRules`: only the link's (a pasted address becomes
+ * a link). Tiptap's mark paste rules re-read every pasted text with their own
+ * patterns, after this handler and even on a plain paste: "2 * 3 * 4" lost
+ * its stars to an italic " 3 ", and `**not bold**` pasted with Ctrl+Shift+V
+ * turned bold. Markdown is read here, once, by the product's one reader.
+ */
+export const PASTE_RULES = ['link']
 
 // Elements that carry no formatting of their own: a wrapper around plain text.
 const WRAPPER_TAGS = new Set(['HTML', 'HEAD', 'BODY', 'META', 'STYLE', 'TITLE', 'DIV', 'SPAN', 'P', 'BR', 'PRE', 'FONT'])
@@ -31,6 +45,14 @@ export function isPlainTextWrapper(html: string): boolean {
   if (html.includes('data-pm-slice')) return false
   const parsed = new DOMParser().parseFromString(html, 'text/html')
   return Array.from(parsed.querySelectorAll('*')).every((element) => WRAPPER_TAGS.has(element.tagName))
+}
+
+/** A page's `<li><input type="checkbox">` lists as the task lists the schema reads. */
+export function checkboxListsAsTasks(html: string): string {
+  if (!/<input/i.test(html)) return html
+  const parsed = new DOMParser().parseFromString(html, 'text/html')
+  markCheckboxLists(parsed.body)
+  return parsed.body.innerHTML
 }
 
 /** Whether the caret is inside a node of type `name` (a table, say). */
@@ -56,7 +78,7 @@ function pasteMarkdown(view: EditorView, event: ClipboardEvent): boolean {
   const html = data.getData('text/html')
   if (text === '' || (html !== '' && !isPlainTextWrapper(html))) return false
   if (!looksLikeMarkdown(text)) return false
-  const slice = markdownSlice(text, view.state.schema)
+  const slice = markdownSlice(text, view.state.schema, view.state.selection.$from)
   // A table inside a table cell is valid but unusable; there the rows arrive as text.
   if (!slice || (insideNode(view, 'table') && containsNode(slice, 'table'))) return false
   view.dispatch(view.state.tr.replaceSelection(slice).scrollIntoView().setMeta('paste', true))
@@ -82,7 +104,8 @@ export const PasteHandling = Extension.create({
             plainRequested = false
             return !plain && pasteMarkdown(view, event)
           },
-          transformPasted: (slice, view) => cleanPastedLinks(slice, view.state.schema),
+          transformPastedHTML: (html) => checkboxListsAsTasks(html),
+          transformPasted: (slice, view) => cleanPasted(slice, view.state.schema),
         },
       }),
     ]
