@@ -2,13 +2,13 @@
  * The document → HTML that Tiptap's own parse rules read back: task lists as
  * `data-type="taskList"` / `data-type="taskItem"` with `data-checked`, tables
  * with `<th>`/`<td>` and `text-align`, highlight as `<mark>`. Links open in a
- * new tab without giving the opened page a handle on this one.
+ * new tab without giving the opened page a handle on this one, and keep
+ * their title.
  */
 import { safeHref } from '../../shared/markdown/href.ts'
 import type { PMMark, PMNode } from './types.ts'
 
 const BLOCK_TAGS: Record<string, string> = {
-  paragraph: 'p',
   blockquote: 'blockquote',
   bulletList: 'ul',
   orderedList: 'ol',
@@ -39,8 +39,10 @@ function node(n: PMNode): string {
       return marks(escapeHtml(n.text ?? ''), n.marks ?? [])
     case 'heading': {
       const level = clampLevel(n.attrs?.level)
-      return `<h${level}>${children()}</h${level}>`
+      return `<h${level}${keepSpaces(n)}>${children()}</h${level}>`
     }
+    case 'paragraph':
+      return `<p${keepSpaces(n)}>${children()}</p>`
     case 'codeBlock': {
       const lang = typeof n.attrs?.language === 'string' && n.attrs.language ? ` class="language-${escapeHtml(n.attrs.language)}"` : ''
       const text = (n.content ?? []).map((c) => c.text ?? '').join('')
@@ -71,6 +73,17 @@ function node(n: PMNode): string {
   }
 }
 
+/**
+ * HTML collapses runs of spaces and drops them at a block's edges; the
+ * document keeps them. A textblock whose text has such spaces says
+ * `white-space: pre-wrap`, as the editor shows it, and the importer (like
+ * ProseMirror's parser) then keeps them as they are.
+ */
+function keepSpaces(n: PMNode): string {
+  const text = (n.content ?? []).map((c) => (c.type === 'text' ? (c.text ?? '') : '\n')).join('')
+  return /(?:^|\n)[ \t]|[ \t](?:$|\n)|[ \t]{2}|\t/.test(text) ? ' style="white-space: pre-wrap"' : ''
+}
+
 function cell(n: PMNode, content: string): string {
   const tag = n.type === 'tableHeader' ? 'th' : 'td'
   let attrs = ''
@@ -89,7 +102,8 @@ function marks(html: string, list: PMMark[]): string {
     if (m.type === 'link') {
       // The document only holds safe links, but an export must not trust that.
       const href = safeHref(typeof m.attrs?.href === 'string' ? m.attrs.href : '')
-      if (href !== null) out = `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${out}</a>`
+      const title = typeof m.attrs?.title === 'string' && m.attrs.title !== '' ? ` title="${escapeHtml(m.attrs.title)}"` : ''
+      if (href !== null) out = `<a href="${escapeHtml(href)}"${title} target="_blank" rel="noopener noreferrer">${out}</a>`
     } else {
       const tag = MARK_TAGS[m.type]
       if (tag) out = `<${tag}>${out}</${tag}>`

@@ -1,91 +1,103 @@
-import { clampLevel } from './html.ts'
-import { markdownTable } from './markdownTable.ts'
-import type { PMMark, PMNode } from './types.ts'
-
 /**
- * Serialize the document to GFM: strikethrough, tables and task lists.
- * Underline and highlight have no Markdown syntax, so they are written as the
- * inline HTML `<u>` and `<mark>` that GFM passes through (and our reading turns
- * back into the marks).
+ * The document → GFM (strikethrough, tables, task lists) that the importer
+ * (shared/markdown) reads back into the same document.
+ *
+ * Markdown cannot say everything the document can; what it cannot, it
+ * normalizes the way any Markdown reader would: an empty paragraph has no
+ * Markdown and is left out, spaces at the edges of a paragraph are dropped,
+ * a table's first row is its header (markdownTable.ts) and a cell holds one
+ * line. Inline content is written by markdownInline.ts. Two lists of the
+ * same kind in a row would be read as one, so the second takes the other
+ * bullet (`*`) or delimiter (`)`).
  */
+import { clampLevel } from './html.ts'
+import { inlineMarkdown } from './markdownInline.ts'
+import { markdownTable } from './markdownTable.ts'
+import type { PMNode } from './types.ts'
+
 export function toMarkdown(doc: PMNode): string {
   return blocks(doc.content ?? [], '').trimEnd() + '\n'
 }
 
 function blocks(list: PMNode[], indent: string): string {
-  return list.map((b) => block(b, indent)).join('\n')
+  let previous: { type: string; alternate: boolean } | null = null
+  const out: string[] = []
+  for (const node of list) {
+    if (node.type === 'paragraph' && isEmpty(node)) continue
+    const alternate: boolean = previous !== null && sameListKind(previous.type, node.type) && !previous.alternate
+    out.push(block(node, indent, alternate))
+    previous = { type: node.type, alternate }
+  }
+  return out.join('\n')
 }
 
-function block(n: PMNode, indent: string): string {
+function isEmpty(node: PMNode): boolean {
+  return (node.content ?? []).every((child) => child.type === 'text' && (child.text ?? '').trim() === '')
+}
+
+/** Lists that Markdown would join into one when written one after the other with the same marker. */
+function sameListKind(a: string, b: string): boolean {
+  const bullets = (t: string): boolean => t === 'bulletList' || t === 'taskList'
+  return (a === b && (bullets(a) || a === 'orderedList'))
+}
+
+function block(n: PMNode, indent: string, alternate = false): string {
   switch (n.type) {
     case 'heading':
-      return `${indent}${'#'.repeat(clampLevel(n.attrs?.level))} ${inline(n.content ?? [])}\n`
+      return `${indent}${'#'.repeat(clampLevel(n.attrs?.level))} ${inlineMarkdown(n.content ?? [], { breaks: 'html' })}\n`
     case 'paragraph':
-      return `${indent}${inline(n.content ?? []).replace(/\n/g, `\n${indent}`)}\n`
+      return `${indent}${inlineMarkdown(n.content ?? [], { breaks: 'newline' }).replace(/\n/g, `\n${indent}`)}\n`
     case 'blockquote':
-      return blocks(n.content ?? [], '')
-        .trimEnd()
-        .split('\n')
-        .map((l) => `${indent}> ${l}`.trimEnd())
-        .join('\n') + '\n'
-    case 'codeBlock': {
-      const lang = typeof n.attrs?.language === 'string' ? n.attrs.language : ''
-      const text = (n.content ?? []).map((c) => c.text ?? '').join('')
-      const fence = text.includes('```') ? '~~~~' : '```'
-      return `${indent}${fence}${lang}\n${text.split('\n').map((l) => indent + l).join('\n')}\n${indent}${fence}\n`
-    }
+      return (
+        blocks(n.content ?? [], '')
+          .trimEnd()
+          .split('\n')
+          .map((l) => `${indent}> ${l}`.trimEnd())
+          .join('\n') + '\n'
+      )
+    case 'codeBlock':
+      return codeBlock(n, indent)
     case 'horizontalRule':
       return `${indent}---\n`
     case 'table':
-      return markdownTable(n, indent, inline)
+      return markdownTable(n, indent, (content) => inlineMarkdown(content, { breaks: 'html', cell: true }))
     case 'bulletList':
     case 'orderedList':
-    case 'taskList': {
-      let i = Number(n.attrs?.start ?? 1)
-      return (n.content ?? [])
-        .map((item) => {
-          const marker = n.type === 'taskList' ? `- [${item.attrs?.checked === true ? 'x' : ' '}] ` : n.type === 'bulletList' ? '- ' : `${i++}. `
-          const body = blocks(item.content ?? [], '').trimEnd()
-          // A task's content starts after "- ": the checkbox is part of its first line.
-          const pad = ' '.repeat(n.type === 'taskList' ? 2 : marker.length)
-          return indent + marker + body.split('\n').map((l, j) => (j === 0 || l === '' ? l : indent + pad + l)).join('\n')
-        })
-        .join('\n') + '\n'
-    }
+    case 'taskList':
+      return list(n, indent, alternate)
     default:
       return blocks(n.content ?? [], indent)
   }
 }
 
-const WRAP: Record<string, string> = { bold: '**', italic: '_', strike: '~~', code: '`' }
-const TAGS: Record<string, string> = { underline: 'u', highlight: 'mark' }
-
-function inline(list: PMNode[]): string {
-  return list
-    .map((n) => {
-      if (n.type === 'hardBreak') return '  \n'
-      if (n.type !== 'text') return inline(n.content ?? [])
-      const isCode = (n.marks ?? []).some((m) => m.type === 'code')
-      let s = isCode ? n.text ?? '' : escapeMd(n.text ?? '')
-      for (const m of n.marks ?? []) s = mark(s, m)
-      return s
-    })
-    .join('')
+/** A fence longer than any run of backticks in the code, so no line of it can close the block. */
+function codeBlock(n: PMNode, indent: string): string {
+  const language = typeof n.attrs?.language === 'string' ? n.attrs.language.replace(/[\s`]/g, '') : ''
+  const text = (n.content ?? []).map((c) => c.text ?? '').join('')
+  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  const body = text.split('\n').map((l) => (l === '' ? l : indent + l))
+  return `${indent}${fence}${language}\n${body.join('\n')}\n${indent}${fence}\n`
 }
 
-function mark(s: string, m: PMMark): string {
-  if (m.type === 'link') return `[${s}](${linkTarget(String(m.attrs?.href ?? ''))})`
-  const tag = TAGS[m.type]
-  if (tag) return `<${tag}>${s}</${tag}>`
-  const w = WRAP[m.type]
-  return w ? `${w}${s}${w}` : s
-}
-
-/** A target with spaces or parentheses needs the `<…>` form to stay one link. */
-function linkTarget(href: string): string {
-  return /[\s()<>]/.test(href) ? `<${href.replace(/[<>]/g, encodeURIComponent)}>` : href
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/([\\`*_[\]<>#~|])/g, '\\$1')
+function list(n: PMNode, indent: string, alternate: boolean): string {
+  let i = Number(n.attrs?.start ?? 1)
+  const bullet = alternate ? '* ' : '- '
+  return (
+    (n.content ?? [])
+      .map((item) => {
+        const marker =
+          n.type === 'taskList' ? `${bullet}[${item.attrs?.checked === true ? 'x' : ' '}] ` : n.type === 'bulletList' ? bullet : `${i++}${alternate ? ')' : '.'} `
+        const content = item.content ?? []
+        // An item whose first line is empty: the marker stands alone, and what follows goes under it
+        // (after a blank line under a task's "[ ]", which a "---" would otherwise underline into a heading).
+        const bare = content[0]?.type === 'paragraph' && isEmpty(content[0])
+        const rest = blocks(content, '').trimEnd()
+        const body = (bare && rest !== '' ? (n.type === 'taskList' ? '\n\n' : '\n') : '') + rest
+        // A task's content starts after "- ": the checkbox is part of its first line.
+        const pad = ' '.repeat(n.type === 'taskList' ? bullet.length : marker.length)
+        return indent + (bare ? marker.trimEnd() : marker) + body.split('\n').map((l, j) => (j === 0 || l === '' ? l : indent + pad + l)).join('\n')
+      })
+      .join('\n') + '\n'
+  )
 }

@@ -6,10 +6,11 @@
  * text, and re-importing only makes that row a header row. (An empty header
  * row would keep the cell types but add a row nobody wrote.) A cell is one
  * line: its paragraphs and hard breaks are joined with `<br>`, which GFM
- * readers (and ours) turn back into line breaks, and `|` is escaped, also in
- * code, where GFM unescapes `\|` before reading the cell. Merged cells
- * (colspan, rowspan) cannot be expressed; short rows are padded so the table
- * stays rectangular.
+ * readers (and ours) turn back into line breaks, and every `|` is escaped,
+ * also in code, where GFM unescapes `\|` before reading the cell (so a `\|`
+ * typed in the text arrives as `\\\|` and comes back as typed; in code it
+ * cannot, as marked reads the cell). Merged cells (colspan, rowspan) cannot
+ * be expressed; short rows are padded so the table stays rectangular.
  */
 import type { PMNode } from './types.ts'
 
@@ -28,7 +29,7 @@ function cellText(cell: PMNode, inline: InlineWriter): string {
     .join('<br>')
     .replace(/ {2}\n/g, '<br>')
     .replace(/\n/g, '<br>')
-    .replace(/(?<!\\)\|/g, '\\|')
+    .replace(/\|/g, '\\|')
     .trim()
 }
 
