@@ -11,13 +11,14 @@ import { IdentityButton } from '../identity/IdentityButton.tsx'
 import type { IdentityHandle } from '../identity/useIdentity.ts'
 import { PlusIcon } from '../ui/icons.tsx'
 import { DeleteDialog } from './DeleteDialog.tsx'
-import { DocList } from './DocList.tsx'
+import { DocListSection } from './DocListSection.tsx'
 import { ImportButton } from './ImportButton.tsx'
 import { OpenByLink } from './OpenByLink.tsx'
 import { SearchBar } from './SearchBar.tsx'
 import { useDebounced } from './useDebounced.ts'
 import { useDocList } from './useDocList.ts'
 import { useFileDrop } from './useFileDrop.ts'
+import { useFocusAfterDelete } from './useFocusAfterDelete.ts'
 import { useImport } from './useImport.ts'
 import { listAddress, useListAddress } from './useListAddress.ts'
 
@@ -60,19 +61,9 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
     }
   }
 
-  // Where focus goes once the delete dialog has gone (it is removed, not closed, so the browser does not put it
-  // back): a selector in the list, or '' for the search box.
-  const focusAfterDialog = useRef<string | null>(null)
-  useEffect(() => {
-    const selector = focusAfterDialog.current
-    if (selector === null || deleting) return
-    focusAfterDialog.current = null
-    const target = selector ? listArea.current?.querySelector<HTMLElement>(selector) : null
-    ;(target ?? searchBox.current)?.focus()
-  })
-  const rowSelector = (id: string) => `[data-doc-id="${CSS.escape(id)}"]`
+  const focusAfterDelete = useFocusAfterDelete(listArea, searchBox, deleting !== null)
   const closeDelete = (doc: DocSummary) => {
-    focusAfterDialog.current = `${rowSelector(doc.id)} [data-testid="delete-doc"]`
+    focusAfterDelete.cancelled(doc.id)
     setDeleting(null)
   }
 
@@ -83,10 +74,7 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
     // The local copy would otherwise resurrect it the next time it is opened here.
     await deleteLocalCopy(doc.id)
     forgetToken(doc.id)
-    // On to the next document (or the one before the last); the search box when none is left.
-    const row = listArea.current?.querySelector(rowSelector(doc.id))
-    const neighbor = (row?.nextElementSibling ?? row?.previousElementSibling)?.getAttribute('data-doc-id')
-    focusAfterDialog.current = neighbor ? `${rowSelector(neighbor)} a` : ''
+    focusAfterDelete.deleting(doc.id)
     removeLocally(doc.id)
     setDeleting(null)
   }
@@ -157,102 +145,6 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
         <OpenByLink />
       </main>
       {deleting && <DeleteDialog doc={deleting} onConfirm={() => confirmDelete(deleting)} onClose={() => closeDelete(deleting)} />}
-    </div>
-  )
-}
-
-function DocListSection({
-  state,
-  onRetry,
-  onDelete,
-  onCreate,
-  onClearSearch,
-  onLeaveList,
-}: {
-  state: ReturnType<typeof useDocList>['state']
-  onRetry: () => void
-  onDelete: (doc: DocSummary) => void
-  onCreate: () => void
-  onClearSearch: () => void
-  /** ArrowUp on the first document: back to the search box. */
-  onLeaveList: () => void
-}) {
-  if (state.status === 'loading') {
-    return (
-      <p className="muted" role="status">
-        Loading documents…
-      </p>
-    )
-  }
-  if (state.status === 'error') {
-    return (
-      <div className="empty-state" role="alert">
-        <p className="empty-state__title">{state.authRequired ? 'This server needs a share link' : "Couldn't load documents"}</p>
-        <p className="muted">
-          {state.authRequired ? 'Open a document with the link someone shared with you.' : state.message}
-        </p>
-        {!state.authRequired && (
-          <button type="button" className="button" onClick={onRetry}>
-            Try again
-          </button>
-        )}
-      </div>
-    )
-  }
-  if (state.query) {
-    return <SearchResults docs={state.docs} truncated={state.truncated} query={state.query} onDelete={onDelete} onClear={onClearSearch} onLeaveList={onLeaveList} />
-  }
-  // One stable test id for the loaded list, empty or not.
-  return (
-    <div data-testid="doc-list" data-count={state.docs.length}>
-      {state.docs.length === 0 ? (
-        <div className="empty-state" data-testid="doc-list-empty">
-          <p className="empty-state__title">No documents yet</p>
-          <p className="muted">Create one and share its link to write together.</p>
-          <button type="button" className="button" onClick={onCreate}>
-            Create your first document
-          </button>
-        </div>
-      ) : (
-        <DocList docs={state.docs} onDelete={onDelete} onLeaveTop={onLeaveList} />
-      )}
-    </div>
-  )
-}
-
-function SearchResults({
-  docs,
-  truncated,
-  query,
-  onDelete,
-  onClear,
-  onLeaveList,
-}: {
-  docs: DocSummary[]
-  truncated: boolean
-  query: string
-  onDelete: (doc: DocSummary) => void
-  onClear: () => void
-  onLeaveList: () => void
-}) {
-  const count = docs.length === 1 ? '1 document matches' : `${docs.length} documents match`
-  const summary =
-    docs.length === 0
-      ? `No documents match “${query}”`
-      : truncated
-        ? `More than ${docs.length} documents match “${query}”: these are the ${docs.length} changed most recently. Add a word to narrow it down.`
-        : `${count} “${query}”`
-  return (
-    <div data-testid="doc-results" data-count={docs.length} data-truncated={truncated}>
-      <p className="search-summary" role="status">
-        {summary}
-        {docs.length === 0 && (
-          <button type="button" className="link-button" onClick={onClear}>
-            Clear search
-          </button>
-        )}
-      </p>
-      {docs.length > 0 && <DocList docs={docs} onDelete={onDelete} onLeaveTop={onLeaveList} />}
     </div>
   )
 }
