@@ -62,7 +62,11 @@ export function documentExtensions(): AnyExtension[] {
     Highlight,
     TaskList,
     // Task items hold paragraphs and nested lists, like list items.
-    TaskItem.configure({ nested: true }),
+    TaskItem.configure({
+      nested: true,
+      // The box is named by its own line, not by the tasks nested under it too.
+      a11y: { checkboxLabel: (node) => `Task item checkbox for ${node.firstChild?.textContent || 'empty task item'}` },
+    }),
     // Column resizing would store pixel widths per cell; tables size to their content instead.
     TableKit.configure({ table: { resizable: false } }),
   ]

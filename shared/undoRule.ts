@@ -25,6 +25,14 @@
  * back (its insertions), which is why this is an UndoManager subclass rather
  * than a bare filter.
  *
+ * A table must stay rectangular too: a row left with only the cell someone
+ * typed into is repaired by every editor that sees it, each adding the
+ * missing cells (client/src/editor/tables/tableRepair.ts tells why that is
+ * avoided), and the words end up under another column. So the cells a change
+ * created stay together: a row the change created stays whole when any of its
+ * cells holds someone's words (the other rows go), and the cells it added to
+ * existing rows (a column) all stay when any of them does.
+ *
  * The editor's own undo and the AI job's Discard both use it.
  */
 import * as Y from 'yjs'
@@ -49,21 +57,57 @@ function isElementItem(item: Y.Item): item is Y.Item & { content: Y.ContentType 
   return item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement
 }
 
+const CELLS = new Set(['tableCell', 'tableHeader'])
+
+/** Whether the change being taken back created `item`. */
+function created(item: Y.Item | null, taking: StackItem | null): boolean {
+  return item !== null && taking !== null && Y.isDeleted(taking.insertions, item.id)
+}
+
+/** Something visible inside `type` that the change did not create: someone's words, or a block they made. */
+function holdsOthers(type: { _start: Y.Item | null }, taking: StackItem): boolean {
+  for (let item = type._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue
+    if (!created(item, taking)) return true
+    if (item.content instanceof Y.ContentType && holdsOthers(item.content.type, taking)) return true
+  }
+  return false
+}
+
+/** True when `cell`, created by the change, stays so that its table stays rectangular (see the header). */
+function cellStays(cell: Y.XmlElement, taking: StackItem | null, memo: Map<Y.XmlElement, boolean>): boolean {
+  const row = cell.parent
+  if (taking === null || !CELLS.has(cell.nodeName) || !created(cell._item, taking) || !(row instanceof Y.XmlElement)) return false
+  const rowIsNew = created(row._item, taking)
+  // A new row is judged on its own; cells added to existing rows, across the whole table.
+  const scope = rowIsNew ? row : row.parent
+  if (!(scope instanceof Y.XmlElement)) return false
+  const known = memo.get(scope)
+  if (known !== undefined) return known
+  const rows = rowIsNew ? [row] : scope.toArray().filter((child): child is Y.XmlElement => child instanceof Y.XmlElement && !created(child._item, taking))
+  const stays = rows.some((r) => r.toArray().some((c) => c instanceof Y.XmlElement && created(c._item, taking) && holdsOthers(c, taking)))
+  memo.set(scope, stays)
+  return stays
+}
+
 /** True when `item` (an empty paragraph about to go) is a child its kept parent needs. */
-function requiredByParent(item: Y.Item, taking: StackItem | null): boolean {
+function requiredByParent(item: Y.Item, taking: StackItem | null, memo: Map<Y.XmlElement, boolean>): boolean {
   if (!isElementItem(item) || (item.content.type as Y.XmlElement).nodeName !== 'paragraph') return false
   const parent = item.parent
   if (!(parent instanceof Y.XmlElement) || !NOT_EMPTY.has(parent.nodeName)) return false
   const siblings = visibleChildren(parent).filter((child) => child !== item)
-  const parentGoes = parent._item !== null && taking !== null && Y.isDeleted(taking.insertions, parent._item.id)
+  const parentGoes = created(parent._item, taking) && !cellStays(parent, taking, memo)
   // A parent left with nothing else is deleted next if the change created it; otherwise it stays and needs this child.
   if (siblings.length === 0) return !parentGoes
   // The parent keeps other children, so it stays: it needs a paragraph first.
   return LEADING_PARAGRAPH.has(parent.nodeName) && visibleChildren(parent)[0] === item
 }
 
-/** The rule for one item; `taking` is the stack item being undone or redone, when known. */
-export function deleteUnlessOccupied(item: Y.Item, taking: StackItem | null = null): boolean {
+/**
+ * The rule for one item; `taking` is the stack item being undone or redone,
+ * when known, and `memo` remembers for it which tables' new cells stay.
+ */
+export function deleteUnlessOccupied(item: Y.Item, taking: StackItem | null = null, memo: Map<Y.XmlElement, boolean> = new Map()): boolean {
   if (item.parentSub !== null) {
     const parent = item.parent
     return !(parent instanceof Y.XmlElement) || parent._length === 0
@@ -72,7 +116,7 @@ export function deleteUnlessOccupied(item: Y.Item, taking: StackItem | null = nu
   const type = item.content.type
   if (!(type instanceof Y.XmlElement || type instanceof Y.XmlText)) return true
   if (type._length !== 0) return false
-  return !requiredByParent(item, taking)
+  return !requiredByParent(item, taking, memo)
 }
 
 /**
@@ -81,11 +125,11 @@ export function deleteUnlessOccupied(item: Y.Item, taking: StackItem | null = nu
  * after its children) from one that stays.
  */
 export class OccupiedUndoManager extends Y.UndoManager {
-  private readonly taking: { current: StackItem | null }
+  private readonly taking: { current: StackItem | null; memo: Map<Y.XmlElement, boolean> }
 
   constructor(scope: Scope, options: Options = {}) {
-    const taking: { current: StackItem | null } = { current: null }
-    super(scope, { ...options, deleteFilter: (item) => deleteUnlessOccupied(item, taking.current) })
+    const taking: { current: StackItem | null; memo: Map<Y.XmlElement, boolean> } = { current: null, memo: new Map() }
+    super(scope, { ...options, deleteFilter: (item) => deleteUnlessOccupied(item, taking.current, taking.memo) })
     this.taking = taking
   }
 
@@ -99,6 +143,7 @@ export class OccupiedUndoManager extends Y.UndoManager {
 
   private taken(stack: StackItem[], run: () => StackItem | null): StackItem | null {
     this.taking.current = stack[stack.length - 1] ?? null
+    this.taking.memo = new Map()
     try {
       return run()
     } finally {

@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core'
 import { call } from '../security/helpers.ts'
-import { editor, expectSaved, openDoc, tid } from './pages.ts'
+import { editor, expectSaved, focused, openDoc, poll, tid } from './pages.ts'
 
 export interface RenderedLink {
   text: string
@@ -13,11 +13,11 @@ export interface RenderedLink {
   rel: string | null
 }
 
-/** Every link in the document as the browser renders it. */
+/** Every link in the document as the browser renders it (others' carets, with their names, taken out of the text). */
 export function linksIn(page: Page): Promise<RenderedLink[]> {
   return editor(page).evaluate((root) =>
     Array.from(root.querySelectorAll('a'), (a) => ({
-      text: a.textContent ?? '',
+      text: Array.from(a.childNodes, (node) => (node instanceof Element && node.matches('.collaboration-carets__caret') ? '' : (node.textContent ?? ''))).join(''),
       href: a.getAttribute('href'),
       target: a.getAttribute('target'),
       rel: a.getAttribute('rel'),
@@ -37,7 +37,8 @@ export function tasksIn(page: Page): Promise<{ text: string; checked: boolean; d
       }
       const box = item.querySelector<HTMLInputElement>(':scope > label > input[type="checkbox"]')
       return {
-        text: withoutCarets(item.querySelector(':scope > div')),
+        // The item's own line, not the tasks nested under it.
+        text: withoutCarets(item.querySelector(':scope > div > :first-child')),
         checked: box?.checked ?? false,
         disabled: box?.disabled ?? false,
         label: box?.getAttribute('aria-label') ?? null,
@@ -78,6 +79,34 @@ export async function paste(page: Page, data: Record<string, string>): Promise<v
 /** The page's horizontal overflow: a phone layout must keep scrollWidth within the window. */
 export function pageWidths(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
   return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }))
+}
+
+/**
+ * Chooses `label` in the toolbar's table menu (the caret must be in a table),
+ * then waits for focus to come back to the document, where the next key goes.
+ */
+export async function tableMenu(page: Page, label: string): Promise<void> {
+  await page.getByTestId('toolbar-table-menu').click()
+  await page.getByTestId('table-menu').getByRole('menuitem', { name: label }).click()
+  await poll(() => focused(page)).toBe('editor')
+}
+
+/**
+ * Delays everything `page` sends on its collaboration socket by `ms` (what it
+ * receives comes at once), as a slow uplink would: two people's changes made
+ * within that time cross on the way, each made without the other's. Call it
+ * before the page opens the document.
+ */
+export async function slowUplink(page: Page, ms: number): Promise<void> {
+  await page.routeWebSocket(/\/api\/collab\//, (socket) => {
+    const server = socket.connectToServer()
+    socket.onMessage((message) => setTimeout(() => server.send(message), ms))
+  })
+}
+
+/** The accessible name of the focused element (a task checkbox inside the document, say). */
+export function focusedLabel(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null)
 }
 
 /** Moves keyboard focus along the toolbar (arrow keys) until the button with test id `id` has it. */

@@ -1,6 +1,9 @@
 /**
  * Keyboard entry points of the editing UI that lives outside the document:
  * - `Mod-k`: the link editor (add a link to the selection, or edit the one at the caret);
+ * - `Escape`: close the link card at the caret. ProseMirror marks every
+ *   Escape in the document as handled, so a listener on the page never
+ *   learns of it; the card has to be told from here;
  * - `Alt-F10`: focus the formatting toolbar (the convention of desktop word
  *   processors), since Tab and Shift-Tab belong to lists and tables inside the document.
  *
@@ -12,9 +15,11 @@ import { Extension, type Editor } from '@tiptap/core'
 export interface EditingHandlers {
   /** Returns whether the link editor opened. */
   openLinkEditor: () => boolean
+  /** Returns whether there was a link card to close. */
+  closeLinkCard: () => boolean
 }
 
-export const NO_EDITING_HANDLERS: EditingHandlers = { openLinkEditor: () => false }
+export const NO_EDITING_HANDLERS: EditingHandlers = { openLinkEditor: () => false, closeLinkCard: () => false }
 
 declare module '@tiptap/core' {
   interface Commands<ReturnType> {
@@ -45,6 +50,8 @@ export const EditingShortcuts = Extension.create<{ getHandlers: () => EditingHan
   addKeyboardShortcuts() {
     return {
       'Mod-k': () => this.editor.commands.openLinkEditor(),
+      // Below AiShortcuts' Escape, which stops a running AI job first.
+      Escape: () => this.options.getHandlers().closeLinkCard(),
       'Alt-F10': () => focusToolbar(),
     }
   },

@@ -16,6 +16,8 @@ import type { Identity } from '../identity/identity.ts'
 import { renderCaret } from './caret.ts'
 import { EditingShortcuts, type EditingHandlers } from './editingShortcuts.ts'
 import { PasteHandling } from './paste/pasteHandling.ts'
+import { TableKeys } from './tables/tableKeys.ts'
+import { TableRepair } from './tables/tableRepair.ts'
 import { TaskCheckboxes } from './tasks/taskCheckboxes.ts'
 import { TaskInputRules } from './tasks/taskInputRules.ts'
 
@@ -56,6 +58,8 @@ export function editorExtensions({ session, identity, aiHandlers, editingHandler
     EditingShortcuts.configure({ getHandlers: () => editingHandlers.current }),
     TaskInputRules,
     TaskCheckboxes,
+    TableKeys,
+    TableRepair.configure({ awareness: session.provider.awareness }),
     PasteHandling,
   ]
 }

@@ -63,10 +63,15 @@ export function LinkPopover({ editor, handlers }: LinkPopoverProps) {
     setForm({ initialHref: current?.href ?? '', existing: current !== null, askText: current === null && editor.state.selection.empty })
     return true
   }
-  const latestOpen = useRef(openForm)
-  latestOpen.current = openForm
+  const closeCard = () => {
+    if (!showCard) return false
+    setDismissed(linkKey)
+    return true
+  }
+  const latest = useRef({ openForm, closeCard })
+  latest.current = { openForm, closeCard }
   useEffect(() => {
-    handlers.current = { ...handlers.current, openLinkEditor: () => latestOpen.current() }
+    handlers.current = { ...handlers.current, openLinkEditor: () => latest.current.openForm(), closeLinkCard: () => latest.current.closeCard() }
   }, [handlers])
 
   // A card closed with Escape stays closed until the caret leaves that link.
@@ -79,6 +84,7 @@ export function LinkPopover({ editor, handlers }: LinkPopoverProps) {
     setCardFocused(false)
     if (refocus) editor.commands.focus()
   }
+  // Escape with focus in the form or on the card's buttons; in the document it is Escape's keymap (closeCard).
   useDismiss(open, [ref], (reason) => {
     if (form !== null) closeForm(reason === 'escape')
     else if (reason === 'escape') {
@@ -106,7 +112,12 @@ export function LinkPopover({ editor, handlers }: LinkPopoverProps) {
       data-mode={form ? 'edit' : 'view'}
       onFocus={() => setCardFocused(true)}
       onBlur={(event) => {
-        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setCardFocused(false)
+        const next = event.relatedTarget as Node | null
+        if (event.currentTarget.contains(next)) return
+        setCardFocused(false)
+        // Tab or Shift+Tab out of the form (into the document, say) leaves the link as it was;
+        // a window losing focus (to copy an address from elsewhere) has no next element and keeps it.
+        if (form !== null && next !== null) closeForm(false)
       }}
     >
       {form ? (

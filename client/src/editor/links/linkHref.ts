@@ -19,9 +19,25 @@ const LOCALHOST = /^localhost(?::\d+)?(?:[/?#]\S*)?$/i
 const BARE_EMAIL = /^[^\s@/:]+@[^\s@/:]+\.[^\s@/:]+$/
 
 export const REFUSED_MESSAGE = 'Only web (http, https) and email (mailto) addresses can be linked.'
+export const INVALID_MESSAGE = 'That is not a complete address: check it for spaces or typos.'
+
+/** An address a browser can open: a web address needs a host without spaces, an email one a recipient. */
+function complete(href: string): boolean {
+  if (/^mailto:/i.test(href)) return href.length > 'mailto:'.length
+  // Checked here, not left to URL(): Chromium accepts "exa mple.com" as a host (percent-encoded), which names no server.
+  const host = /^[a-z]+:\/\/([^/?#]*)/i.exec(href)?.[1] ?? ''
+  if (host === '' || /\s/.test(host)) return false
+  try {
+    new URL(href)
+    return true
+  } catch {
+    return false
+  }
+}
 
 export function normalizeHref(input: string): HrefResult {
-  const typed = input.trim()
+  // Browsers drop tabs and line breaks from an address (URL standard); a pasted one may hold them.
+  const typed = input.replace(/[\t\n\r]/g, '').trim()
   if (typed === '') return { ok: false, message: 'Enter an address.' }
   let candidate = typed
   // "example.com:8080" reads like a scheme to a URL parser; a number after the colon is a port.
@@ -32,5 +48,6 @@ export function normalizeHref(input: string): HrefResult {
     else if (BARE_HOST.test(typed) || LOCALHOST.test(typed)) candidate = `https://${typed}`
   }
   const href = safeHref(candidate)
-  return href === null ? { ok: false, message: REFUSED_MESSAGE } : { ok: true, href }
+  if (href === null) return { ok: false, message: REFUSED_MESSAGE }
+  return complete(href) ? { ok: true, href } : { ok: false, message: INVALID_MESSAGE }
 }
