@@ -23,6 +23,19 @@ export function allTexts(doc: Y.Doc): Y.XmlText[] {
   return out
 }
 
+/** Text of every text node outside code blocks (marks dropped): what a reader sees as words. */
+export function visibleTexts(doc: Y.Doc): string[] {
+  const out: string[] = []
+  const walk = (node: Y.XmlElement | Y.XmlFragment): void => {
+    for (const child of node.toArray()) {
+      if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''))
+      else if (child instanceof Y.XmlElement && child.nodeName !== 'codeBlock') walk(child)
+    }
+  }
+  walk(fragmentOf(doc))
+  return out
+}
+
 /** Visible characters of one text node with the client that created each. */
 export function charsOf(text: Y.XmlText): Array<{ ch: string; client: number }> {
   const out: Array<{ ch: string; client: number }> = []

@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { GOLDENS } from './goldens.ts'
+import { visibleTexts } from './inspect.ts'
 import { AI_CLIENT, checkSchema, contentOf, docWith, expectedWrite, fragmentOf, para, randomChunks, seeded, textPosition, writerFor } from './helpers.ts'
 
 const MD = GOLDENS.tablesAndTasks as string
@@ -17,19 +18,6 @@ const WHERE = { inlineAt: 1, offset: 0 }
 function freshWriter(): { doc: Y.Doc; writer: ReturnType<typeof writerFor> } {
   const doc = docWith(AI_CLIENT, BEFORE)
   return { doc, writer: writerFor(doc, { kind: 'insert', at: textPosition(doc, 1, 0) }) }
-}
-
-/** Text of every text node outside code blocks. */
-function visibleTexts(doc: Y.Doc): string[] {
-  const out: string[] = []
-  const walk = (node: Y.XmlElement | Y.XmlFragment): void => {
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''))
-      else if (child instanceof Y.XmlElement && child.nodeName !== 'codeBlock') walk(child)
-    }
-  }
-  walk(fragmentOf(doc))
-  return out
 }
 
 describe('streaming tables and task lists', () => {

@@ -12,23 +12,10 @@ import * as Y from 'yjs'
 import { markdownToBlocks } from '../../shared/markdown/index.ts'
 import { jobUndoManager } from '../../server/ai/jobUndo.ts'
 import { AI_CLIENT, canonical, checkSchema, contentOf, docWith, expectedWrite, fragmentOf, Network, para, randInt, randomChunks, schema, seeded, textPosition, writerFor } from './helpers.ts'
-import { allTexts, browserClientId, converged } from './inspect.ts'
+import { allTexts, browserClientId, converged, visibleTexts } from './inspect.ts'
 
 const BEFORE: JSONContent[] = [para('Intro.'), para()]
 const WHERE = { inlineAt: 1, offset: 0 }
-
-/** Every text node outside code blocks, as text (marks dropped). */
-function visibleTexts(doc: Y.Doc): string[] {
-  const out: string[] = []
-  const walk = (node: Y.XmlElement | Y.XmlFragment): void => {
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''))
-      else if (child instanceof Y.XmlElement && child.nodeName !== 'codeBlock') walk(child)
-    }
-  }
-  walk(fragmentOf(doc))
-  return out
-}
 
 function hrefs(content: JSONContent[]): string[] {
   return JSON.stringify(content).match(/"href":"[^"]*"/g) ?? []
