@@ -21,15 +21,20 @@ const SAVE_DELAY_MS = 1000
 
 /**
  * The AI's Markdown-flavoured view of the document (docText) as words a
- * person reads in a search snippet: no heading marks, list or task markers,
- * and table rows as cells joined by " · " without the delimiter row. Only
+ * person reads in a search snippet: no heading, quote, list or task markers,
+ * code fences or dividers, and table rows as cells joined by " · " without
+ * the delimiter row (a cell's escaped pipe as a pipe again). Only
  * line starts are touched, so a pipe or bracket inside a sentence stays.
  */
 export function readableText(markdownish: string): string {
   return markdownish
+    .replace(/^(?:> ?)+/gm, '')
+    .replace(/^(?:```|---)[ \t]*(?:\n|$)/gm, '')
     .replace(/^#{1,6} /gm, '')
     .replace(/^\|(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*\n?/gm, '')
-    .replace(/^\|(.*)\|[ \t]*$/gm, (_row, cells: string) => cells.split(/(?<!\\)\|/).map((cell) => cell.trim()).filter((cell) => cell !== '').join(' · '))
+    .replace(/^\|(.*)\|[ \t]*$/gm, (_row, cells: string) =>
+      cells.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|')).filter((cell) => cell !== '').join(' · '),
+    )
     .replace(/^([ \t]*)(?:[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?/gm, '$1')
 }
 
