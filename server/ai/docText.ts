@@ -109,7 +109,7 @@ function prefix(el: Y.XmlElement, depth: number): string {
   const indent = '  '.repeat(Math.max(0, depth - 1))
   switch (el.nodeName) {
     case 'heading':
-      return '#'.repeat(Number(el.getAttribute('level') ?? 1) || 1) + ' '
+      return '#'.repeat(headingLevel(el.getAttribute('level'))) + ' '
     case 'listItem':
       return indent + '- '
     case 'taskItem':
@@ -123,6 +123,16 @@ function prefix(el: Y.XmlElement, depth: number): string {
     default:
       return ''
   }
+}
+
+/**
+ * The editor writes 1 to 6, but a peer writing to the Y.Doc directly can
+ * store any JSON value: -1 or 1e9 made `repeat` throw, in the search
+ * summary's timer, which took the whole server down.
+ */
+function headingLevel(value: unknown): number {
+  const n = Number(value)
+  return Number.isInteger(n) && n >= 1 && n <= 6 ? n : 1
 }
 
 /** y-prosemirror stores the attribute as a boolean; a string "true" may come from elsewhere. */

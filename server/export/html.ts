@@ -49,7 +49,7 @@ function node(n: PMNode): string {
       return `<pre><code${lang}>${escapeHtml(text)}</code></pre>`
     }
     case 'orderedList': {
-      const start = Number(n.attrs?.start ?? 1)
+      const start = listStart(n.attrs?.start)
       return `<ol${start !== 1 ? ` start="${start}"` : ''}>${children()}</ol>`
     }
     case 'taskList':
@@ -115,4 +115,10 @@ function marks(html: string, list: PMMark[]): string {
 export function clampLevel(level: unknown): number {
   const n = Number(level)
   return Number.isInteger(n) && n >= 1 && n <= 6 ? n : 1
+}
+
+/** A list's first number as Markdown and HTML can write it (a peer may store any JSON value there). */
+export function listStart(value: unknown): number {
+  const n = Number(value ?? 1)
+  return Number.isSafeInteger(n) && n >= 0 ? n : 1
 }

@@ -10,7 +10,7 @@
  * same kind in a row would be read as one, so the second takes the other
  * bullet (`*`) or delimiter (`)`).
  */
-import { clampLevel } from './html.ts'
+import { clampLevel, listStart } from './html.ts'
 import { inlineMarkdown } from './markdownInline.ts'
 import { markdownTable } from './markdownTable.ts'
 import type { PMNode } from './types.ts'
@@ -81,7 +81,7 @@ function codeBlock(n: PMNode, indent: string): string {
 }
 
 function list(n: PMNode, indent: string, alternate: boolean): string {
-  let i = Number(n.attrs?.start ?? 1)
+  let i = listStart(n.attrs?.start)
   const bullet = alternate ? '* ' : '- '
   return (
     (n.content ?? [])

@@ -21,6 +21,7 @@
  * start a line are dropped: Markdown drops them too, or reads four of them as
  * code.
  */
+import { safeHref } from '../../shared/markdown/href.ts'
 import type { PMMark, PMNode } from './types.ts'
 
 export interface InlineOptions {
@@ -52,8 +53,14 @@ function sameMark(a: PMMark, b: PMMark): boolean {
   return a.type === b.type && JSON.stringify(a.attrs ?? {}) === JSON.stringify(b.attrs ?? {})
 }
 
+/**
+ * A link to anything but http(s) or mailto is written as its text: the
+ * editor never stores one, but a peer writing to the Y.Doc directly can, and
+ * a Markdown file is opened in readers that do not filter links.
+ */
 function known(mark: PMMark): boolean {
-  return mark.type === 'link' || mark.type === 'code' || mark.type in DELIMITERS || mark.type in TAGS
+  if (mark.type === 'link') return safeHref(typeof mark.attrs?.href === 'string' ? mark.attrs.href : '') !== null
+  return mark.type === 'code' || mark.type in DELIMITERS || mark.type in TAGS
 }
 
 export function inlineMarkdown(content: readonly PMNode[], options: InlineOptions): string {

@@ -1,0 +1,135 @@
+/**
+ * A hostile y-websocket peer writes content the editor would never write
+ * straight into the shared Y.Doc: attributes of the wrong type or out of
+ * range, nodes where the schema allows none, unknown nodes, unsafe links.
+ * The server keeps running, and everything it builds from that document
+ * (the search summary, exports, versions, the AI's prompt) answers with a
+ * clear status instead of throwing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { DOC_FIELD } from '../../shared/editorSchema.ts'
+import { connectSynced } from '../support/clients.ts'
+import { spawnServer, tempDir, type SpawnedServer } from '../support/servers.ts'
+import { waitFor } from '../support/wait.ts'
+import { docText } from '../../server/ai/docText.ts'
+import { summarize } from '../../server/collab/roomSummary.ts'
+import { exportDocument } from '../../server/export/index.ts'
+import { call } from './helpers.ts'
+
+type Child = Y.XmlElement | Y.XmlText
+
+function el(name: string, attrs: Record<string, unknown>, children: Child[] = []): Y.XmlElement {
+  const e = new Y.XmlElement(name)
+  // Yjs stores any JSON value; its typing says string.
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v as string)
+  e.insert(0, children)
+  return e
+}
+
+function text(s: string, attrs?: Record<string, unknown>): Y.XmlText {
+  const t = new Y.XmlText()
+  t.insert(0, s, attrs)
+  return t
+}
+
+const para = (s: string): Y.XmlElement => el('paragraph', {}, [text(s)])
+
+/** Each: what a hostile peer writes as the whole document. */
+const HOSTILE: Record<string, () => Child[]> = {
+  'a heading of level -1': () => [el('heading', { level: -1 }, [text('minus one')])],
+  'a heading of level 1e9': () => [el('heading', { level: 1e9 }, [text('a billion')])],
+  'a heading of level "x"': () => [el('heading', { level: 'x' }, [text('ex')])],
+  'unsafe links with their own target and rel': () => [
+    el('paragraph', {}, [
+      text('script', { link: { href: 'javascript:alert(1)', target: '_self', rel: 'opener' } }),
+      text(' data', { link: { href: ' data:text/html,<script>alert(1)</script>' } }),
+      text(' odd', { link: 'not an object', bold: 5 }),
+    ]),
+  ],
+  'task items ticked "yes" and 7': () => [el('taskList', {}, [el('taskItem', { checked: 'yes' }, [para('yes')]), el('taskItem', { checked: 7 }, [])])],
+  'a row, and a cell with absurd spans, outside any table': () => [
+    el('tableRow', {}, [el('tableCell', {}, [para('lone row')])]),
+    el('tableCell', { colspan: 1000, rowspan: -1, colwidth: ['x'] }, [text('lone cell')]),
+  ],
+  'tables: empty, of text, irregular, with a huge colspan': () => [
+    el('table', {}),
+    el('table', {}, [text('text in a table')]),
+    el('table', {}, [
+      el('tableRow', {}, [el('tableCell', { colspan: 1e9 }, [para('a|b')]), el('tableHeader', { rowspan: 'x' }, [para('c')])]),
+      el('tableRow', {}),
+      el('tableRow', {}, [el('tableCell', {}, [para('1')]), el('tableCell', {}, [para('2')]), el('tableCell', {}, [para('3')])]),
+    ]),
+  ],
+  'unknown nodes': () => [el('script', { src: 'x' }, [text('alert(1)')]), el('iframe', {}, [para('inside')])],
+  'lists with odd starts and code with an object language': () => [
+    el('orderedList', { start: 1e300 }, [el('listItem', {}, [para('far')])]),
+    el('orderedList', { start: '"><script>' }, [el('listItem', {}, [para('quoted')])]),
+    el('codeBlock', { language: { a: 1 } }, [text('code')]),
+  ],
+  'NUL and bidi control characters': () => [para('a\u0000b \u202eevil\u202c \u2066iso\u2069')],
+}
+
+function hostileDoc(make: () => Child[]): { doc: Y.Doc; fragment: Y.XmlFragment } {
+  const doc = new Y.Doc()
+  const fragment = doc.getXmlFragment(DOC_FIELD)
+  fragment.insert(0, make())
+  return { doc, fragment }
+}
+
+describe('what the server builds from a hostile document', () => {
+  for (const [name, make] of Object.entries(HOSTILE)) {
+    it(`${name}: the prompt text, the search summary and every export are built`, () => {
+      const { doc, fragment } = hostileDoc(make)
+      expect(() => docText(doc, fragment)).not.toThrow()
+      expect(() => summarize(doc, fragment, null)).not.toThrow()
+      for (const format of ['md', 'html', 'json'] as const) expect(() => exportDocument(fragment, format, 'Hostile')).not.toThrow()
+    })
+  }
+
+  it('exports never carry an unsafe link or a non-numeric list start', () => {
+    const links = hostileDoc(HOSTILE['unsafe links with their own target and rel']!)
+    for (const format of ['md', 'html'] as const) {
+      const out = exportDocument(links.fragment, format, 'Hostile')
+      expect(out).not.toMatch(/javascript:|data:text/i)
+      expect(out).toContain('script')
+    }
+    const lists = hostileDoc(HOSTILE['lists with odd starts and code with an object language']!)
+    expect(exportDocument(lists.fragment, 'html', 'Hostile')).not.toMatch(/start="(?:NaN|1e\+300)"/)
+    expect(exportDocument(lists.fragment, 'md', 'Hostile')).not.toMatch(/^(?:NaN|1e\+300)\./m)
+  })
+})
+
+describe('a hostile peer against a running server', () => {
+  let srv: SpawnedServer
+  beforeAll(async () => {
+    srv = await spawnServer({ DATA_DIR: tempDir(), VERSIONS_QUIET_SECONDS: '3600' })
+  })
+  afterAll(async () => {
+    srv.child.kill('SIGTERM')
+    await srv.exited
+  })
+
+  it('each hostile document leaves the server up; search, exports and versions answer', async () => {
+    const ids = Object.keys(HOSTILE).map((_, i) => `hostile-nodes-${i}`)
+    const peers = await Promise.all(ids.map((id) => connectSynced(srv.wsUrl, id)))
+    Object.values(HOSTILE).forEach((make, i) => {
+      const frag = peers[i]!.doc.getXmlFragment(DOC_FIELD)
+      frag.insert(0, [para('honest words'), ...make()])
+    })
+    // The search summary is written about a second after a change.
+    await waitFor(async () => {
+      const reply = await call(srv.url, '/api/docs?q=honest')
+      return reply.status === 200 && (reply.body as { docs: unknown[] }).docs.length === ids.length
+    }, 'every hostile document indexed', 15_000)
+    for (const id of ids) {
+      for (const format of ['md', 'html', 'json']) expect((await call(srv.url, `/api/docs/${id}/export?format=${format}`)).status, `${id} ${format}`).toBe(200)
+      const taken = await call(srv.url, `/api/docs/${id}/versions`, { body: { name: 'hostile' } })
+      expect(taken.status, `${id} version`).toBe(201)
+      const versionId = (taken.body as { id: string }).id
+      for (const format of ['md', 'html', 'json']) expect((await call(srv.url, `/api/docs/${id}/versions/${versionId}?format=${format}`)).status, `${id} version ${format}`).toBe(200)
+    }
+    for (const p of peers) p.destroy()
+    expect(srv.child.exitCode).toBeNull()
+  }, 60_000)
+})
