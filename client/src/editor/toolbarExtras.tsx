@@ -1,4 +1,5 @@
 /** Toolbar items for underline, highlight, links, task lists and tables (toolbarItems.tsx places them). */
+import type { Transaction } from '@tiptap/pm/state'
 import type { ReactNode } from 'react'
 import { HighlightIcon, LinkIcon, TableIcon, TaskListIcon } from '../ui/icons.tsx'
 import { canLink } from './editingShortcuts.ts'
@@ -49,6 +50,18 @@ export const BLOCK_EXTRAS: ToolbarItem[] = [
     isActive: () => false,
     // Tables inside table cells are allowed by the schema but hard to use on any screen.
     canRun: (editor) => !editor.isActive('table') && editor.can().insertTable({ rows: 3, cols: 3, withHeaderRow: true }),
-    run: (editor) => editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+    run: (editor) => editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).command(lineAfterLastTable).run(),
   },
 ]
+
+/**
+ * A table that ends the document gets an empty paragraph after it, as a
+ * divider does: otherwise there is nowhere to tap to write below it (on a
+ * phone, without arrow keys to reach the gap cursor, a dead end). Inserting
+ * at the end leaves the caret in the table's first cell.
+ */
+function lineAfterLastTable({ tr }: { tr: Transaction }): boolean {
+  const paragraph = tr.doc.type.schema.nodes.paragraph
+  if (paragraph && tr.doc.lastChild?.type.name === 'table') tr.insert(tr.doc.content.size, paragraph.create())
+  return true
+}
