@@ -79,7 +79,8 @@ export function useComparison(docId: string, token: string | null, versionId: st
     }
     const controller = new AbortController()
     getVersionDoc(docId, versionId, token, controller.signal).then(
-      (doc) => {
+      (stored) => {
+        const doc = asEditorJson(editor, stored)
         cache.current.set(versionId, doc)
         setLoaded({ id: versionId, doc })
       },
@@ -88,7 +89,7 @@ export function useComparison(docId: string, token: string | null, versionId: st
       },
     )
     return () => controller.abort()
-  }, [docId, token, versionId])
+  }, [docId, token, versionId, editor])
 
   const version = loaded && loaded.id === versionId ? loaded : null
   const diff = useMemo(() => {
@@ -102,6 +103,23 @@ export function useComparison(docId: string, token: string | null, versionId: st
   if (!version) return { state: 'loading' }
   if ('error' in version) return { state: 'failed', message: version.error }
   return { state: 'ready', doc: version.doc, diff: diff! }
+}
+
+/**
+ * A version's JSON is read from the Yjs document on the server, which holds
+ * only the attributes that were ever set: a table cell comes without the
+ * `colwidth: null, align: null` that the editor's getJSON() always writes.
+ * Compared as they are, every cell of every table differed, so a table
+ * nobody touched showed as changed and "Change n of m" stopped on cells that
+ * had not changed. Read through the editor's schema, both sides carry the
+ * same defaults. A version the schema cannot read is compared as it is.
+ */
+function asEditorJson(editor: Editor, doc: DocJson): DocJson {
+  try {
+    return editor.schema.nodeFromJSON(doc).toJSON() as DocJson
+  } catch {
+    return doc
+  }
 }
 
 function useCurrentDoc(editor: Editor, lastCompareMs: { readonly current: number }): DocJson {

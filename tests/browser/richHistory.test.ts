@@ -1,0 +1,85 @@
+/**
+ * Version history meets tables, task lists, links and highlight (issue 14
+ * reviewed with issue 12): the comparison marks exactly what changed in
+ * them, "Change n of m" lands on those changes, and a restore of a table
+ * that someone is typing in keeps their words and the table rectangular.
+ */
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { call } from '../security/helpers.ts'
+import { ALICE, BOB, announceSkip, useBrowserSuite } from './harness.ts'
+import { newDocOpen, paste, selectText, tableIn, tasksIn } from './editingPages.ts'
+import { expectConverged, expectSaved, openDoc, poll } from './pages.ts'
+
+const skip = announceSkip('richHistory.test.ts')
+
+const SEED = [
+  '# Plan',
+  '',
+  'See [the site](https://example.com/a) for more.',
+  '',
+  '- [ ] Book room',
+  '- [x] Send invites',
+  '',
+  '| Name | Role | Team |',
+  '|---|---|---|',
+  '| Ada | Lead | Core |',
+  '| Bob | Dev | Web |',
+  '',
+  'End.',
+].join('\n')
+
+function historyDialog(page: Page) {
+  return page.getByRole('dialog', { name: 'Version history' })
+}
+
+/** A document with a link, a task list and a table, kept as the version "Seeded". */
+async function seededDoc(page: Page, baseUrl: string): Promise<string> {
+  const docId = await newDocOpen(page, baseUrl)
+  await paste(page, { 'text/plain': SEED })
+  await poll(() => tableIn(page)).toEqual([
+    ['Name', 'Role', 'Team'],
+    ['Ada', 'Lead', 'Core'],
+    ['Bob', 'Dev', 'Web'],
+  ])
+  await expectSaved(page)
+  expect((await call(baseUrl, `/api/docs/${docId}/versions`, { method: 'POST', body: { name: 'Seeded' } })).status).toBe(201)
+  return docId
+}
+
+/** The text of the comparison's current change ("Change n of m" and the block it outlines). */
+function currentChange(page: Page): Promise<{ where: string | null; text: string | null }> {
+  return page.evaluate(() => {
+    const copy = document.querySelector('.diff-current')?.cloneNode(true) as HTMLElement | undefined
+    for (const hidden of copy?.querySelectorAll('.visually-hidden') ?? []) hidden.remove()
+    return { where: document.querySelector('.change-nav__where')?.textContent ?? null, text: copy?.textContent ?? null }
+  })
+}
+
+describe.skipIf(skip)('version history with tables, tasks and links', () => {
+  const suite = useBrowserSuite({ ai: false })
+
+  test('a version with a table, unchanged since, is the same as the document; a cell edited and a task ticked are the only changes', async () => {
+    const alice = await suite.person(ALICE, { viewport: { width: 1200, height: 900 } })
+    await seededDoc(alice.page, suite.app.url)
+
+    await alice.page.getByTestId('history-button').click()
+    const dialog = historyDialog(alice.page)
+    await dialog.getByTestId('version-list').getByText('Seeded').click()
+    await poll(() => alice.page.getByTestId('version-summary').textContent()).toBe('The document is the same as this version.')
+    await dialog.getByRole('button', { name: 'Close' }).click()
+
+    await selectText(alice.page, 'Dev', { caretOnly: 'end' })
+    await alice.page.keyboard.insertText(' ops')
+    await alice.page.locator('ul[data-type="taskList"] > li').first().locator('input[type="checkbox"]').click()
+    await poll(() => tasksIn(alice.page).then((tasks) => tasks.map((t) => t.checked))).toEqual([true, true])
+    await expectSaved(alice.page)
+
+    await alice.page.getByTestId('history-button').click()
+    await dialog.getByTestId('version-list').getByText('Seeded').click()
+    await poll(() => alice.page.getByTestId('version-summary').textContent()).toMatch(/^Since this version: 2 blocks changed\./)
+    await poll(() => currentChange(alice.page)).toEqual({ where: 'Change 1 of 2', text: 'Book room' })
+    await dialog.getByRole('button', { name: 'Next change' }).click()
+    await poll(() => currentChange(alice.page)).toEqual({ where: 'Change 2 of 2', text: 'Dev ops' })
+  })
+})
