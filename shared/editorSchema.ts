@@ -57,7 +57,9 @@ export function documentExtensions(): AnyExtension[] {
       defaultProtocol: 'https',
       protocols: ['http', 'https', 'mailto'],
       // One rule for every way a link gets in: typed, pasted HTML, imported, the link dialog.
-      isAllowedUri: (url) => safeHref(url) !== null,
+      // A peer writing to the Y.Doc can leave href out (null) or make it a number: a throw here,
+      // while rendering, broke the Yjs binding and nobody's typing was sent any more.
+      isAllowedUri: (url: unknown) => typeof url === 'string' && safeHref(url) !== null,
     }),
     Highlight,
     TaskList,

@@ -30,6 +30,7 @@ import { Plugin, PluginKey } from '@tiptap/pm/state'
 import { TableMap, fixTables, fixTablesKey } from '@tiptap/pm/tables'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import type { Awareness } from 'y-protocols/awareness'
+import { tableSpansPlugin } from './tableSpans.ts'
 
 export interface TableRepairOptions {
   awareness: Awareness | null
@@ -79,6 +80,9 @@ const REPAIR = 'tableRepair'
 
 export const TableRepair = Extension.create<TableRepairOptions>({
   name: 'tableRepair',
+  // Plugins run in priority order: absurd spans are clamped (tableSpans.ts) before
+  // prosemirror-tables' appendTransaction maps the table.
+  priority: 1000,
 
   addOptions() {
     return TABLE_REPAIR_DEFAULTS
@@ -89,6 +93,7 @@ export const TableRepair = Extension.create<TableRepairOptions>({
     let schedule: (delayMs: number) => void = () => {}
 
     return [
+      tableSpansPlugin(),
       new Plugin<Root>({
         key,
         state: {
