@@ -6,10 +6,17 @@
 import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { ALICE, announceSkip, useBrowserSuite } from './harness.ts'
-import { newDocOpen } from './editingPages.ts'
+import { arrowToToolbarButton, newDocOpen, seriousViolations, tableIn } from './editingPages.ts'
 import { editor, focused, poll, write } from './pages.ts'
 
 const skip = announceSkip('newUser.test.ts')
+
+/** How many documents the server's search finds for `q` (its text is indexed about a second after a change). */
+async function searchCount(page: Page, baseUrl: string, q: string): Promise<number> {
+  const reply = await page.request.get(`${baseUrl}/api/docs?q=${encodeURIComponent(q)}`)
+  const body = (await reply.json()) as { docs: unknown[] }
+  return body.docs.length
+}
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } as const
 
@@ -38,4 +45,86 @@ describe.skipIf(skip)('a new user', () => {
     await alice.page.keyboard.type('after')
     await poll(() => blocks(alice.page)).toEqual(['p:Plan', 'table:cost', 'p:after'])
   })
+
+  test('with the keyboard alone: search from the home page, open the document, reach the toolbar, build a table, add a row from the Table menu and keep typing', async () => {
+    const alice = await suite.person(ALICE)
+    const { page } = alice
+    await newDocOpen(page, suite.app.url)
+    await write(page, 'Quokka budget\nCosts below')
+    await poll(() => searchCount(page, suite.app.url, 'quokka')).toBe(1)
+    await page.goto(suite.app.url)
+    await page.getByTestId('doc-list').waitFor()
+    while ((await focused(page)) !== 'doc-search') await page.keyboard.press('Tab')
+    await page.keyboard.type('quokka')
+    await page.getByTestId('doc-results').locator('a').first().waitFor()
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    await poll(() => focused(page)).toBe('editor')
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Alt+F10')
+    await arrowToToolbarButton(page, 'toolbar-table')
+    await page.keyboard.press('Enter')
+    await poll(() => focused(page)).toBe('editor')
+    await page.keyboard.type('a')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('b')
+    await page.keyboard.press('Alt+F10')
+    await arrowToToolbarButton(page, 'toolbar-table-menu')
+    await page.keyboard.press('Enter')
+    await poll(() => focused(page)).toBe('menuitem')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    // The action done, the keys go back to the cell the person was in.
+    await poll(() => focused(page)).toBe('editor')
+    await page.keyboard.type('c')
+    expect(await tableIn(page)).toEqual([
+      ['a', 'bc', ''],
+      ['', '', ''],
+      ['', '', ''],
+      ['', '', ''],
+    ])
+  })
+
+  for (const [width, options, word] of [['desktop', {}, 'wombat'], ['phone', PHONE, 'numbat']] as const) {
+    test(`axe at ${width} width: the home page with the import notice and search results, a missing document, the editor with a task list, the table menu and the link form`, async () => {
+      const alice = await suite.person(ALICE, options)
+      const { page } = alice
+      const found: string[] = []
+      const check = async (where: string) => {
+        for (const line of await seriousViolations(page)) found.push(`${where}: ${line}`)
+      }
+      await page.goto(suite.app.url)
+      await page.getByTestId('doc-list').waitFor()
+      await page.getByTestId('import-input').setInputFiles([
+        { name: `${word}.md`, mimeType: 'text/markdown', buffer: Buffer.from(`# ${word} plan\n\n- [ ] dig\n`) },
+        { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain') },
+        { name: `${word}2.html`, mimeType: 'text/html', buffer: Buffer.from(`<h1>${word} two</h1>`) },
+      ])
+      await page.getByTestId('import-notice').waitFor()
+      await check('home, import notice')
+      await poll(() => searchCount(page, suite.app.url, word)).toBe(2)
+      await page.getByTestId('doc-search').fill(word)
+      await poll(() => page.getByTestId('doc-results').getAttribute('data-count')).toBe('2')
+      await check('home, search results')
+      await page.goto(`${suite.app.url}/d/neverExisted123`)
+      await page.getByTestId('missing-doc').waitFor()
+      await check('missing document')
+      await newDocOpen(page, suite.app.url)
+      await write(page, 'Chores\n[ ] sweep\nwash')
+      await page.getByTestId('toolbar-table').click()
+      await poll(() => focused(page)).toBe('editor')
+      await page.getByTestId('toolbar-table-menu').click()
+      await page.getByTestId('table-menu').waitFor()
+      await check('editor, task list and table menu')
+      await page.keyboard.press('Escape')
+      await editor(page).locator('th').first().click()
+      await page.keyboard.type('docs')
+      await page.keyboard.press('Shift+Home')
+      await page.keyboard.press('Control+k')
+      await page.getByTestId('link-href').waitFor()
+      await check('editor, link form')
+      expect(found).toEqual([])
+    })
+  }
 })
+
