@@ -65,7 +65,7 @@ function typeInCell(doc: Y.Doc, row: number, col: number, word: string): void {
 function grid(doc: Y.Doc): { types: string[][]; text: string[][] } {
   const t = contentOf(doc)[1]!
   const text = (node: JSONContent): string => node.text ?? (node.content ?? []).map(text).join('')
-  return { types: (t.content ?? []).map((r) => (r.content ?? []).map((c) => c.type)), text: (t.content ?? []).map((r) => (r.content ?? []).map(text)) }
+  return { types: (t.content ?? []).map((r) => (r.content ?? []).map((c) => c.type ?? '')), text: (t.content ?? []).map((r) => (r.content ?? []).map(text)) }
 }
 
 describe('undo of a header row toggle while someone types in that row', () => {
