@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { call } from '../security/helpers.ts'
 import { ALICE, BOB, announceSkip, useBrowserSuite } from './harness.ts'
-import { newDocOpen, paste, selectText, tableIn, tasksIn } from './editingPages.ts'
+import { newDocOpen, paste, selectText, tableIn, tableMenu, tasksIn } from './editingPages.ts'
 import { expectConverged, expectSaved, openDoc, poll } from './pages.ts'
 
 const skip = announceSkip('richHistory.test.ts')
@@ -81,5 +81,38 @@ describe.skipIf(skip)('version history with tables, tasks and links', () => {
     await poll(() => currentChange(alice.page)).toEqual({ where: 'Change 1 of 2', text: 'Book room' })
     await dialog.getByRole('button', { name: 'Next change' }).click()
     await poll(() => currentChange(alice.page)).toEqual({ where: 'Change 2 of 2', text: 'Dev ops' })
+  })
+  test('restoring a table while Bob types in it: the column added since goes, his words typed after the restore stay in his cell, both agree; Copy text gives the table as Markdown', async () => {
+    const alice = await suite.person(ALICE, { viewport: { width: 1200, height: 900 } })
+    await alice.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+    const docId = await seededDoc(alice.page, suite.app.url)
+    await selectText(alice.page, 'Team', { caretOnly: 'end' })
+    await tableMenu(alice.page, 'Add column after')
+    await alice.page.keyboard.press('Tab')
+    await alice.page.keyboard.insertText('Site')
+    await expectSaved(alice.page)
+    const bob = await suite.person(BOB)
+    await openDoc(bob.page, suite.app.url, docId)
+    await selectText(bob.page, 'Lead', { caretOnly: 'end' })
+    await bob.page.keyboard.insertText(' dev')
+    await expectSaved(bob.page)
+
+    await alice.page.getByTestId('history-button').click()
+    const dialog = historyDialog(alice.page)
+    await dialog.getByTestId('version-list').getByText('Seeded').click()
+    await dialog.getByRole('button', { name: 'Copy text' }).click()
+    await poll(() => dialog.getByRole('status').textContent()).toMatch(/^Copied/)
+    expect(await alice.page.evaluate(() => navigator.clipboard.readText())).toContain('| Name | Role | Team |\n| --- | --- | --- |\n| Ada | Lead | Core |')
+    await dialog.getByTestId('version-restore').click()
+    await poll(() => dialog.getByRole('status').textContent()).toMatch(/^Restored “Seeded”\./)
+    // Bob's caret is still in his cell: what he types next lands there.
+    await bob.page.keyboard.insertText(' lead')
+    await expectConverged(alice.page, bob.page)
+    expect(await tableIn(bob.page)).toEqual([
+      ['Name', 'Role', 'Team'],
+      ['Ada', 'Lead lead', 'Core'],
+      ['Bob', 'Dev', 'Web'],
+    ])
+    await poll(() => alice.page.getByTestId('version-summary').textContent()).toMatch(/^Since this version: 1 block changed\./)
   })
 })
