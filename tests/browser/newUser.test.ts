@@ -126,5 +126,19 @@ describe.skipIf(skip)('a new user', () => {
       expect(found).toEqual([])
     })
   }
+
+  test('Esc in the toolbar goes back to the document, to where the caret was', async () => {
+    const alice = await suite.person(ALICE)
+    const { page } = alice
+    await newDocOpen(page, suite.app.url)
+    await write(page, 'Title\nfirst line')
+    await page.keyboard.press('Alt+F10')
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('Escape')
+    await poll(() => focused(page)).toBe('editor')
+    await page.keyboard.type('!')
+    expect(await blocks(page)).toEqual(['p:Title', 'p:first line!'])
+  })
 })
 

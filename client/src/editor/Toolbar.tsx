@@ -42,6 +42,7 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
   const toolbarRef = useRef<HTMLDivElement>(null)
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Escape') return backToDocument(event, editor)
     const buttons = Array.from(toolbarRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])
     const current = buttons.indexOf(document.activeElement as HTMLButtonElement)
     const moves: Record<string, number> = {
@@ -109,6 +110,19 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
       />
     </div>
   )
+}
+
+/**
+ * Esc leaves the toolbar for the document, where the caret still is (as in
+ * desktop word processors): Alt+F10 goes there, and without this the way
+ * back was Tab through whatever follows. An open menu's Esc is its own
+ * (the table menu is portalled, but React still bubbles its keys here).
+ */
+function backToDocument(event: KeyboardEvent<HTMLDivElement>, editor: Editor): void {
+  const target = event.target as HTMLElement
+  if (target.closest('[role="menu"]') || target.getAttribute('aria-expanded') === 'true') return
+  event.preventDefault()
+  editor.commands.focus()
 }
 
 function TableMenuStop({ editor, position, tabStop, setFocusIndex }: { editor: Editor; position: number; tabStop: number; setFocusIndex: (index: number) => void }) {
