@@ -67,8 +67,9 @@ function renderBlock(block: BlockDiff, side: Side, key: number): ReactNode {
   return renderNode(node, key, 'changed')
 }
 
+/** The block itself changed, not only what is in it: a task ticked, a cell made a header. */
 function attrsChanged(block: BlockDiff): boolean {
-  return JSON.stringify(block.old?.attrs ?? null) !== JSON.stringify(block.node.attrs ?? null)
+  return block.old?.type !== block.node.type || JSON.stringify(block.old?.attrs ?? null) !== JSON.stringify(block.node.attrs ?? null)
 }
 
 function renderPieces(pieces: InlinePiece[], side: Side): ReactNode[] {

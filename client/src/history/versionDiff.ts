@@ -253,10 +253,8 @@ function pairBySimilarity(removed: DocJson[], added: DocJson[]): Array<[number, 
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       let score = Math.max(best[(i - 1) * cols + j]!, best[i * cols + j - 1]!)
-      if (removed[i - 1]!.type === added[j - 1]!.type) {
-        const sim = similarity(rWords[i - 1]!, aWords[j - 1]!)
-        if (sim >= MIN_SIMILARITY) score = Math.max(score, best[(i - 1) * cols + j - 1]! + sim)
-      }
+      const sim = pairScore(removed[i - 1]!, added[j - 1]!, rWords[i - 1]!, aWords[j - 1]!)
+      if (sim >= MIN_SIMILARITY) score = Math.max(score, best[(i - 1) * cols + j - 1]! + sim)
       best[i * cols + j] = score
     }
   }
@@ -286,8 +284,7 @@ function pairNearby(removed: DocJson[], added: DocJson[]): Array<[number, number
     let best = -1
     let bestSim = MIN_SIMILARITY
     for (let a = from; a < Math.min(added.length, from + PAIRING_WINDOW); a++) {
-      if (added[a]!.type !== block.type) continue
-      const sim = similarity(words, addedWords[a]!)
+      const sim = pairScore(block, added[a]!, words, addedWords[a]!)
       if (sim >= bestSim) {
         bestSim = sim
         best = a
@@ -302,6 +299,24 @@ function pairNearby(removed: DocJson[], added: DocJson[]): Array<[number, number
 }
 
 const PAIRING_WINDOW = 8
+
+/**
+ * How much `old` and `now` are one block edited: their similarity, or 0
+ * when they can't be (different types). Table cells hold a place in their
+ * row, so two cells always pair, at least at MIN_SIMILARITY: a cell whose
+ * text was replaced, or made a header cell (turning the header row on or
+ * off changes its cells' type), is that cell changed. Compared as a cell
+ * removed and one added, the inline view's row grew a cell longer than the
+ * others with every such edit.
+ */
+function pairScore(old: DocJson, now: DocJson, oldWords: Map<string, number>, nowWords: Map<string, number>): number {
+  const cells = CELLS.has(old.type) && CELLS.has(now.type)
+  if (!cells && old.type !== now.type) return 0
+  const sim = similarity(oldWords, nowWords)
+  return cells ? Math.max(sim, MIN_SIMILARITY) : sim
+}
+
+const CELLS = new Set(['tableCell', 'tableHeader'])
 
 /** The words of a block and everything in it, counted. */
 function wordsOf(node: DocJson): Map<string, number> {
@@ -348,7 +363,7 @@ function changedBlock(old: DocJson, now: DocJson, stats: DiffStats): BlockDiff {
   }
   if (old.content || now.content) {
     const children = diffBlocks(old.content ?? [], now.content ?? [], stats)
-    // A list item ticked, a table's header row: the container's own attributes changed.
+    // A list item ticked, a cell made a header: the container's own attributes or type changed.
     if (keyOf({ ...old, content: [] }) !== keyOf({ ...now, content: [] })) stats.changed++
     return { change: 'changed', node: now, old, children }
   }
