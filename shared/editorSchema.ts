@@ -74,6 +74,15 @@ export function documentExtensions(): AnyExtension[] {
   ]
 }
 
+/**
+ * Whether a task item is ticked, as its box shows it: Tiptap's task item
+ * sets `checkbox.checked = attrs.checked`, so any truthy value a peer
+ * stored ("yes", 7) shows a tick. Exports and prompts read it the same way.
+ */
+export function isTaskChecked(value: unknown): boolean {
+  return Boolean(value)
+}
+
 export function documentSchema(): Schema {
   return getSchema(documentExtensions())
 }

@@ -11,6 +11,7 @@
  * its columns; positions after it are shifted by the escapes before them.
  */
 import * as Y from 'yjs'
+import { isTaskChecked } from '../../shared/editorSchema.ts'
 
 export interface DocText {
   text: string
@@ -113,7 +114,7 @@ function prefix(el: Y.XmlElement, depth: number): string {
     case 'listItem':
       return indent + '- '
     case 'taskItem':
-      return indent + (isChecked(el.getAttribute('checked')) ? '- [x] ' : '- [ ] ')
+      return indent + (isTaskChecked(el.getAttribute('checked')) ? '- [x] ' : '- [ ] ')
     case 'blockquote':
       return '> '
     case 'codeBlock':
@@ -133,9 +134,4 @@ function prefix(el: Y.XmlElement, depth: number): string {
 function headingLevel(value: unknown): number {
   const n = Number(value)
   return Number.isInteger(n) && n >= 1 && n <= 6 ? n : 1
-}
-
-/** y-prosemirror stores the attribute as a boolean; a string "true" may come from elsewhere. */
-function isChecked(value: unknown): boolean {
-  return value === true || value === 'true'
 }

@@ -5,6 +5,7 @@
  * new tab without giving the opened page a handle on this one, and keep
  * their title.
  */
+import { isTaskChecked } from '../../shared/editorSchema.ts'
 import { safeHref } from '../../shared/markdown/href.ts'
 import type { PMMark, PMNode } from './types.ts'
 
@@ -55,7 +56,7 @@ function node(n: PMNode): string {
     case 'taskList':
       return `<ul data-type="taskList">${children()}</ul>`
     case 'taskItem': {
-      const checked = n.attrs?.checked === true
+      const checked = isTaskChecked(n.attrs?.checked)
       // The disabled checkbox is for people reading the file; the parse rules read data-checked.
       return `<li data-type="taskItem" data-checked="${checked}"><input type="checkbox" disabled${checked ? ' checked' : ''}>${children()}</li>`
     }

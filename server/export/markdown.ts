@@ -10,6 +10,7 @@
  * same kind in a row would be read as one, so the second takes the other
  * bullet (`*`) or delimiter (`)`).
  */
+import { isTaskChecked } from '../../shared/editorSchema.ts'
 import { clampLevel, listStart } from './html.ts'
 import { inlineMarkdown } from './markdownInline.ts'
 import { markdownTable } from './markdownTable.ts'
@@ -87,7 +88,7 @@ function list(n: PMNode, indent: string, alternate: boolean): string {
     (n.content ?? [])
       .map((item) => {
         const marker =
-          n.type === 'taskList' ? `${bullet}[${item.attrs?.checked === true ? 'x' : ' '}] ` : n.type === 'bulletList' ? bullet : `${i++}${alternate ? ')' : '.'} `
+          n.type === 'taskList' ? `${bullet}[${isTaskChecked(item.attrs?.checked) ? 'x' : ' '}] ` : n.type === 'bulletList' ? bullet : `${i++}${alternate ? ')' : '.'} `
         const content = item.content ?? []
         // An item whose first line is empty: the marker stands alone, and what follows goes under it
         // (after a blank line under a task's "[ ]", which a "---" would otherwise underline into a heading).

@@ -16,7 +16,9 @@ import { docText } from '../../server/ai/docText.ts'
 import { summarize } from '../../server/collab/roomSummary.ts'
 import { exportDocument } from '../../server/export/index.ts'
 import { call } from './helpers.ts'
-import { HOSTILE, para, type Child } from '../support/hostileContent.ts'
+import { PostgresStore } from '../../server/storage/postgres.ts'
+import { announcePostgresSkip, startPostgres, type TestPostgres } from '../support/postgresServer.ts'
+import { HOSTILE, el, para, text, type Child } from '../support/hostileContent.ts'
 
 function hostileDoc(make: () => Child[]): { doc: Y.Doc; fragment: Y.XmlFragment } {
   const doc = new Y.Doc()
@@ -35,13 +37,18 @@ describe('what the server builds from a hostile document', () => {
     })
   }
 
-  it('exports never carry an unsafe link or a non-numeric list start', () => {
+  it('exports never carry an unsafe link or a non-numeric list start, and show the ticks the editor shows', () => {
     const links = hostileDoc(HOSTILE['unsafe links with their own target and rel']!)
     for (const format of ['md', 'html'] as const) {
       const out = exportDocument(links.fragment, format, 'Hostile')
       expect(out).not.toMatch(/javascript:|data:text/i)
       expect(out).toContain('script')
     }
+    // The editor's box shows a tick for any truthy value; so do the exports and the prompt.
+    const tasks = hostileDoc(HOSTILE['task items ticked "yes" and 7']!)
+    expect(exportDocument(tasks.fragment, 'md', 'Hostile')).toBe('- [x] yes\n- [x]\n')
+    expect(exportDocument(tasks.fragment, 'html', 'Hostile')).not.toContain('data-checked="false"')
+    expect(docText(tasks.doc, tasks.fragment).text).toBe('- [x] yes\n\n- [x] ')
     const lists = hostileDoc(HOSTILE['lists with odd starts and code with an object language']!)
     expect(exportDocument(lists.fragment, 'html', 'Hostile')).not.toMatch(/start="(?:NaN|1e\+300)"/)
     expect(exportDocument(lists.fragment, 'md', 'Hostile')).not.toMatch(/^(?:NaN|1e\+300)\./m)
@@ -79,5 +86,28 @@ describe('a hostile peer against a running server', () => {
     }
     for (const p of peers) p.destroy()
     expect(srv.child.exitCode).toBeNull()
+  }, 60_000)
+})
+
+describe.skipIf(announcePostgresSkip('hostileNodes.test.ts'))('a hostile document in PostgreSQL', () => {
+  let pg: TestPostgres
+  beforeAll(async () => {
+    pg = await startPostgres({ fsync: false })
+  }, 60_000)
+  afterAll(async () => pg?.cleanup())
+
+  it('a title and text with NUL characters (which PostgreSQL text refuses) are stored, and found', async () => {
+    const store = await PostgresStore.open({ url: await pg.createDatabase('hostile_nul') })
+    try {
+      const doc = new Y.Doc()
+      const fragment = doc.getXmlFragment(DOC_FIELD)
+      fragment.insert(0, [el('heading', { level: 1 }, [text('Plan\u0000 B')]), para('secret\u0000 words \u202eevil')])
+      await store.append('nul', new Uint8Array([0, 0]), 1)
+      await store.setSummary('nul', summarize(doc, fragment, 'Ada\u0000'))
+      const found = await store.search('secret', { limit: 10 })
+      expect(found.map((hit) => hit.meta.title)).toEqual(['Plan B'])
+    } finally {
+      await store.close()
+    }
   }, 60_000)
 })
