@@ -186,23 +186,11 @@ function renderNode(node: DocJson, key: number, mark?: 'added' | 'removed' | 'ch
         </blockquote>
       )
     case 'bulletList':
-      return (
-        <ul key={key} className={className}>
-          {children}
-        </ul>
-      )
+      return listBlock(key, className, label, <ul>{children}</ul>)
     case 'orderedList':
-      return (
-        <ol key={key} className={className} start={typeof attrs.start === 'number' ? attrs.start : undefined}>
-          {children}
-        </ol>
-      )
+      return listBlock(key, className, label, <ol start={typeof attrs.start === 'number' ? attrs.start : undefined}>{children}</ol>)
     case 'taskList':
-      return (
-        <ul key={key} className={className} data-type="taskList">
-          {children}
-        </ul>
-      )
+      return listBlock(key, className, label, <ul data-type="taskList">{children}</ul>)
     case 'listItem':
       return (
         <li key={key} className={className}>
@@ -227,15 +215,17 @@ function renderNode(node: DocJson, key: number, mark?: 'added' | 'removed' | 'ch
     case 'table':
       return (
         <div key={key} className={`tableWrapper ${className ?? ''}`}>
+          {label}
           <table>
             <tbody>{children}</tbody>
           </table>
         </div>
       )
     case 'tableRow':
+      // A row added or removed whole: each cell says so, since a row has no place for words of its own.
       return (
         <tr key={key} className={className}>
-          {children}
+          {mark && mark !== 'changed' && !inner ? (node.content ?? []).map((cell, i) => renderNode(cell, i, mark)) : children}
         </tr>
       )
     case 'tableHeader':
@@ -256,6 +246,20 @@ function renderNode(node: DocJson, key: number, mark?: 'added' | 'removed' | 'ch
         </div>
       )
   }
+}
+
+/**
+ * A list, in a box of its own when it is marked: the hidden label can't go
+ * inside a <ul> or <ol>, whose children must be items.
+ */
+function listBlock(key: number, className: string | undefined, label: ReactNode, list: ReactNode): ReactNode {
+  if (!className) return <Fragment key={key}>{list}</Fragment>
+  return (
+    <div key={key} className={className}>
+      {label}
+      {list}
+    </div>
+  )
 }
 
 function isInlineContent(node: DocJson): boolean {
