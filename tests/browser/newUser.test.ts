@@ -140,5 +140,43 @@ describe.skipIf(skip)('a new user', () => {
     await page.keyboard.type('!')
     expect(await blocks(page)).toEqual(['p:Title', 'p:first line!'])
   })
+
+  test('on a phone, the toolbar buttons that scroll under the AI button do not peek out beside it', async () => {
+    const alice = await suite.person(ALICE, PHONE)
+    const { page } = alice
+    await newDocOpen(page, suite.app.url)
+    await page.getByTestId('toolbar-table').tap()
+    await page.getByTestId('toolbar-table-menu').waitFor()
+    // Scroll the toolbar so that the Table menu's label passes by the AI button's right-hand side.
+    const strip = await page.evaluate(() => {
+      const toolbar = document.querySelector<HTMLElement>('[data-testid="toolbar"]')!
+      const ai = toolbar.querySelector('[data-testid="toolbar-ai"]')!.getBoundingClientRect()
+      const label = toolbar.querySelector('[data-testid="toolbar-table-menu"] .toolbar__text')!.getBoundingClientRect()
+      toolbar.scrollLeft += label.left + 4 - ai.right
+      const edge = toolbar.getBoundingClientRect().right
+      return { x: Math.ceil(ai.right), y: Math.ceil(ai.top + 6), width: Math.floor(edge - ai.right), height: Math.floor(ai.height - 12) }
+    })
+    expect(strip.width).toBeGreaterThan(0)
+    const png = await page.screenshot({ clip: strip })
+    expect(await distinctColors(page, png)).toBe(1)
+  })
 })
+
+/** How many different colors a PNG holds, read back through a canvas in the page. */
+function distinctColors(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (data) => {
+    const image = new Image()
+    image.src = `data:image/png;base64,${data}`
+    await image.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = image.width
+    canvas.height = image.height
+    const context = canvas.getContext('2d')!
+    context.drawImage(image, 0, 0)
+    const pixels = context.getImageData(0, 0, image.width, image.height).data
+    const colors = new Set<string>()
+    for (let at = 0; at < pixels.length; at += 4) colors.add(`${pixels[at]},${pixels[at + 1]},${pixels[at + 2]}`)
+    return colors.size
+  }, png.toString('base64'))
+}
 
