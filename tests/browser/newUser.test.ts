@@ -141,6 +141,28 @@ describe.skipIf(skip)('a new user', () => {
     expect(await blocks(page)).toEqual(['p:Title', 'p:first line!'])
   })
 
+  test('on a phone, the Table menu comes into view in the toolbar when the caret enters a table', async () => {
+    const alice = await suite.person(ALICE, PHONE)
+    const { page } = alice
+    await newDocOpen(page, suite.app.url)
+    await write(page, 'Plan\n')
+    await page.getByTestId('toolbar-bold').tap()
+    await page.getByTestId('toolbar-table').tap()
+    await page.getByTestId('toolbar-table-menu').waitFor()
+    // In view: inside the toolbar's box, and not under the AI button that stays at its end.
+    await poll(() =>
+      page.evaluate(() => {
+        const toolbar = document.querySelector('[data-testid="toolbar"]')!.getBoundingClientRect()
+        const menu = document.querySelector('[data-testid="toolbar-table-menu"]')!.getBoundingClientRect()
+        const ai = document.querySelector('[data-testid="toolbar-ai"]')!.getBoundingClientRect()
+        return menu.left >= toolbar.left && menu.right <= ai.left
+      }),
+    ).toBe(true)
+    await page.getByTestId('toolbar-table-menu').tap()
+    await page.getByTestId('table-menu').getByRole('menuitem', { name: 'Add row below' }).tap()
+    await poll(() => tableIn(page).then((rows) => rows.length)).toBe(4)
+  })
+
   test('on a phone, the toolbar buttons that scroll under the AI button do not peek out beside it', async () => {
     const alice = await suite.person(ALICE, PHONE)
     const { page } = alice

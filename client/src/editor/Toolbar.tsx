@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core'
 import { useEditorState } from '@tiptap/react'
-import { Fragment, useRef, useState, type KeyboardEvent } from 'react'
+import { Fragment, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import { SparkleIcon } from '../ui/icons.tsx'
 import { shortcutHint } from '../ui/platform.ts'
 import { TableMenu } from './tables/TableMenu.tsx'
@@ -60,6 +60,7 @@ export function Toolbar({ editor, onAi }: ToolbarProps) {
   }
 
   const inTable = states?.tableMenu?.enabled ?? false
+  useRevealTableMenu(toolbarRef, inTable)
   // The table menu comes and goes with the caret: never leave the tab stop on a button that is gone.
   const stops = TOOLBAR_ITEMS.length + (inTable ? 1 : 0) + 1
   const tabStop = Math.min(focusIndex, stops - 1)
@@ -123,6 +124,22 @@ function backToDocument(event: KeyboardEvent<HTMLDivElement>, editor: Editor): v
   if (target.closest('[role="menu"]') || target.getAttribute('aria-expanded') === 'true') return
   event.preventDefault()
   editor.commands.focus()
+}
+
+/**
+ * On a phone the toolbar scrolls sideways, and the Table menu, which appears
+ * when the caret enters a table, came in out of sight past the AI button
+ * that stays at the end. Scroll just enough to show it, once each time it appears.
+ */
+function useRevealTableMenu(toolbarRef: RefObject<HTMLDivElement | null>, inTable: boolean): void {
+  useEffect(() => {
+    const toolbar = toolbarRef.current
+    const menu = toolbar?.querySelector('[data-testid="toolbar-table-menu"]')
+    const ai = toolbar?.querySelector('[data-testid="toolbar-ai"]')
+    if (!inTable || !toolbar || !menu || !ai) return
+    const hiddenBy = menu.getBoundingClientRect().right - ai.getBoundingClientRect().left
+    if (hiddenBy > 0) toolbar.scrollLeft += hiddenBy
+  }, [toolbarRef, inTable])
 }
 
 function TableMenuStop({ editor, position, tabStop, setFocusIndex }: { editor: Editor; position: number; tabStop: number; setFocusIndex: (index: number) => void }) {
