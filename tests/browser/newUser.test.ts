@@ -163,6 +163,23 @@ describe.skipIf(skip)('a new user', () => {
     await poll(() => tableIn(page).then((rows) => rows.length)).toBe(4)
   })
 
+  test("on a phone, the link form for an existing link keeps its four actions on one row (Cancel wrapped alone under them)", async () => {
+    const alice = await suite.person(ALICE, PHONE)
+    const { page } = alice
+    await newDocOpen(page, suite.app.url)
+    await write(page, 'Notes\nsee docs')
+    await page.keyboard.press('Shift+Home')
+    await page.keyboard.press('Control+k')
+    await page.getByTestId('link-href').fill('example.com/docs')
+    await page.getByTestId('link-apply').tap()
+    await poll(() => editor(page).locator('a').count()).toBe(1)
+    await page.keyboard.press('Control+k')
+    await page.getByTestId('link-remove').waitFor()
+    const tops = await page.locator('.link-form__actions > *').evaluateAll((actions) => actions.map((action) => Math.round(action.getBoundingClientRect().top)))
+    expect(tops).toHaveLength(4)
+    expect(new Set(tops).size).toBe(1)
+  })
+
   test('on a phone, the toolbar buttons that scroll under the AI button do not peek out beside it', async () => {
     const alice = await suite.person(ALICE, PHONE)
     const { page } = alice
