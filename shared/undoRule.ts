@@ -31,7 +31,9 @@
  * avoided), and the words end up under another column. So the cells a change
  * created stay together: a row the change created stays whole when any of its
  * cells holds someone's words (the other rows go), and the cells it added to
- * existing rows (a column) all stay when any of them does.
+ * existing rows (a column) all stay when any of them does. A change that
+ * replaced a row's cells (the header row turned on or off) gets the old ones
+ * back on undo; someone's words in the new ones move into them.
  *
  * The editor's own undo and the AI job's Discard both use it.
  */
@@ -74,10 +76,67 @@ function holdsOthers(type: { _start: Y.Item | null }, taking: StackItem): boolea
   return false
 }
 
+/**
+ * The cell that takes back `cell`'s place in its row: when the change
+ * replaced a row's cells (the header row turned on or off: y-prosemirror
+ * can't rename an element, so it deletes each cell and makes a new one),
+ * undo brings the old cells back, whatever the filter says. The k-th cell
+ * the change created in the row is then the k-th it deleted, now restored.
+ */
+function restoredTwin(cell: Y.XmlElement, taking: StackItem): Y.XmlElement | null {
+  const row = cell.parent
+  if (!(row instanceof Y.XmlElement) || created(row._item, taking)) return null
+  const made: Y.Item[] = []
+  const gone: Y.Item[] = []
+  for (let item = row._start; item !== null; item = item.right) {
+    if (!isElementItem(item) || !CELLS.has((item.content.type as Y.XmlElement).nodeName)) continue
+    if (created(item, taking)) made.push(item)
+    else if (item.deleted && Y.isDeleted(taking.deletions, item.id) && item.redone !== null) gone.push(item)
+  }
+  const k = made.findIndex((item) => item === cell._item)
+  const redone = k >= 0 && made.length === gone.length ? gone[k]!.redone : null
+  if (redone === null) return null
+  for (let item = row._start; item !== null; item = item.right) {
+    if (!item.deleted && Y.compareIDs(item.id, redone) && isElementItem(item)) return item.content.type as Y.XmlElement
+  }
+  return null
+}
+
+/**
+ * Someone's words left in a cell the change made, whose old cell is back:
+ * they move into the old cell, appended to its first paragraph (other
+ * blocks after it), and the made cell can go. Kept as it was, the row would
+ * hold both, a cell longer than the others.
+ */
+function moveInto(twin: Y.XmlElement, cell: Y.XmlElement): void {
+  const blocks = cell.toArray()
+  const first = blocks[0]
+  const target = twin.get(0)
+  if (first instanceof Y.XmlElement && first.nodeName === 'paragraph' && target instanceof Y.XmlElement && target.nodeName === 'paragraph') {
+    blocks.shift()
+    const texts = first.toArray().filter((child): child is Y.XmlText => child instanceof Y.XmlText)
+    let into = target.toArray().find((child): child is Y.XmlText => child instanceof Y.XmlText)
+    if (into === undefined) {
+      into = new Y.XmlText()
+      target.insert(target.length, [into])
+    }
+    for (const text of texts) {
+      const length = into.length
+      into.applyDelta([{ retain: length }, ...(text.toDelta() as Array<{ insert: string; attributes?: Record<string, unknown> }>)])
+    }
+  }
+  twin.insert(
+    twin.length,
+    blocks.flatMap((block) => (block instanceof Y.XmlElement || block instanceof Y.XmlText ? [block.clone()] : [])),
+  )
+}
+
 /** True when `cell`, created by the change, stays so that its table stays rectangular (see the header). */
 function cellStays(cell: Y.XmlElement, taking: StackItem | null, memo: Map<Y.XmlElement, boolean>): boolean {
   const row = cell.parent
   if (taking === null || !CELLS.has(cell.nodeName) || !created(cell._item, taking) || !(row instanceof Y.XmlElement)) return false
+  // Its old cell is back in its place.
+  if (restoredTwin(cell, taking) !== null) return false
   const rowIsNew = created(row._item, taking)
   // A new row is judged on its own; cells added to existing rows, across the whole table.
   const scope = rowIsNew ? row : row.parent
@@ -115,7 +174,13 @@ export function deleteUnlessOccupied(item: Y.Item, taking: StackItem | null = nu
   if (!(item.content instanceof Y.ContentType)) return true
   const type = item.content.type
   if (!(type instanceof Y.XmlElement || type instanceof Y.XmlText)) return true
-  if (type._length !== 0) return false
+  if (type._length !== 0) {
+    if (taking === null || !(type instanceof Y.XmlElement) || !CELLS.has(type.nodeName) || !created(item, taking)) return false
+    const twin = restoredTwin(type, taking)
+    if (twin === null) return false
+    moveInto(twin, type)
+    return true
+  }
   return !requiredByParent(item, taking, memo)
 }
 
