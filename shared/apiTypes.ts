@@ -40,6 +40,8 @@ export interface ImportDocRequest {
   format: ImportFormat
   name?: string
   text: string
+  /** The importer's own name, shown as the document's last editor when the server has no tokens (with tokens, the token's name is). */
+  by?: string
 }
 
 export type ImportFormat = 'md' | 'html'

@@ -29,6 +29,7 @@ const ImportBody = z
     format: z.enum(['md', 'html']),
     name: z.string().max(255).optional(),
     text: z.string(),
+    by: z.string().trim().min(1).max(64).optional(),
   })
   .strict()
 
@@ -47,7 +48,8 @@ export function importRoutes(ctx: ServerContext) {
     prosemirrorJSONToYXmlFragment(schema, importDocument(body.format, body.text), fragment)
     const update = Y.encodeStateAsUpdate(doc)
     if (update.byteLength > ctx.config.maxDocBytes) throw new ApiError(413, 'payload_too_large', `the imported document would exceed ${ctx.config.maxDocBytes} bytes`)
-    const summary = summarize(doc, fragment, ctx.access.open ? null : grant.name)
+    // With tokens the token's name; without, the name the person gave themselves, as their edits are credited.
+    const summary = summarize(doc, fragment, ctx.access.open ? (body.by ?? null) : grant.name)
     summary.title ||= fileTitle(body.name)
     doc.destroy()
     const id = await createFresh(ctx, Date.now())

@@ -51,6 +51,13 @@ describe('HTTP API: import', () => {
     expect(await (await api(`/api/docs/${bom}/export?format=md`)).text()).toBe('# Harbour log\n\nCalm.\n')
   })
 
+  it('credits the person who imported: the name they gave themselves without tokens, as the home list shows it', async () => {
+    const id = await imported({ format: 'md', name: 'crew.md', text: '# Crew list\n\nAda, Grace.', by: 'Ada' })
+    expect((await api.list()).find((d) => d.id === id)).toMatchObject({ title: 'Crew list', lastEditedBy: 'Ada' })
+    const bad = await api.post('/api/docs/import', { format: 'md', text: 'x', by: '' })
+    expect(bad.status).toBe(400)
+  })
+
   it('refuses a binary file renamed .md with 400 JSON that says so, creating nothing', async () => {
     const before = (await api.list()).length
     const res = await api.post('/api/docs/import', { format: 'md', name: 'photo.md', text: '\ufffdPNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000' })

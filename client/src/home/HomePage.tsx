@@ -39,7 +39,7 @@ export function HomePage({ identity }: { identity: IdentityHandle }) {
   const { state, reload, removeLocally } = useDocList(token, { q: wordless ? '' : typed, sort })
   const searchBox = useRef<HTMLInputElement>(null)
   const listArea = useRef<HTMLDivElement>(null)
-  const importer = useImport(token, reload)
+  const importer = useImport(token, identity.identity.name, reload)
   const drop = useFileDrop((files) => void importer.importFiles(files))
   const [creating, setCreating] = useState(false)
   const [createError, setCreateError] = useState<string | null>(null)

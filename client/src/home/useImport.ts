@@ -14,14 +14,15 @@ export interface Importer {
   clearError: () => void
 }
 
-export function useImport(token: string | null, onListChanged: () => void): Importer {
+/** `by`: the person's own name, credited as the imported documents' last editor. */
+export function useImport(token: string | null, by: string, onListChanged: () => void): Importer {
   const [importing, setImporting] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   // A drop while an import runs would otherwise start a second one.
   const busy = useRef(false)
 
-  const importOne = async (file: File): Promise<string> => importDoc(token, await readImport(file))
+  const importOne = async (file: File): Promise<string> => importDoc(token, { ...(await readImport(file)), by })
   const failure = (err: unknown, file: File) => importError(err, file.name) ?? `“${file.name}”: ${describeError(err)}`
 
   const importFiles = async (files: readonly File[]) => {
