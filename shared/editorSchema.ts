@@ -13,7 +13,8 @@ import Highlight from '@tiptap/extension-highlight'
 import Link from '@tiptap/extension-link'
 import { TaskItem, TaskList } from '@tiptap/extension-list'
 import { TableKit } from '@tiptap/extension-table'
-import type { Schema } from '@tiptap/pm/model'
+import type { MarkType, Node as PmNode, Schema } from '@tiptap/pm/model'
+import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
 import { safeHref } from './markdown/href.ts'
 
 /** The Y.XmlFragment that holds the document (Tiptap's default field). */
@@ -31,6 +32,9 @@ export const LINK_REL = 'noopener noreferrer nofollow'
  * the product's own: a new tab without access to the opener.
  */
 const SafeLink = Link.extend({
+  addProseMirrorPlugins() {
+    return [...(this.parent?.() ?? []), unsafeLinkGuard(this.type)]
+  },
   addAttributes() {
     return {
       ...this.parent?.(),
@@ -40,6 +44,70 @@ const SafeLink = Link.extend({
     }
   },
 })
+
+function allowedHref(href: unknown): boolean {
+  return typeof href === 'string' && safeHref(href) !== null
+}
+
+/** Textblocks of `doc` that are not (by identity) in `before`: only those can hold new marks. */
+function changedTextblocks(before: PmNode, doc: PmNode, visit: (block: PmNode, pos: number) => void): void {
+  const walk = (old: PmNode | null, node: PmNode, offset: number): void => {
+    node.forEach((child, childOffset, index) => {
+      const oldChild = old !== null && index < old.childCount ? old.child(index) : null
+      if (oldChild === child || child.isLeaf) return
+      if (child.isTextblock) visit(child, offset + childOffset)
+      else walk(oldChild !== null && oldChild.type === child.type ? oldChild : null, child, offset + childOffset + 1)
+    })
+  }
+  walk(before, doc, 0)
+}
+
+/**
+ * In the editor: a link whose target is not allowed (a peer writing to the
+ * Y.Doc directly can store `javascript:`, `data:`, a relative path, or no
+ * string at all) loses its link mark, keeping its text. The editor renders
+ * such a link without an href, but the link card's Open button, copies and
+ * exports read the mark itself. Every editor removes the same mark, so their
+ * writes agree.
+ */
+function unsafeLinkGuard(link: MarkType): Plugin {
+  let removed = false
+  return new Plugin({
+    key: new PluginKey('unsafeLinkGuard'),
+    // The Yjs binding does not write what is appended to a remote change while it applies it;
+    // it writes the whole difference at the next update of the view, which this one brings.
+    view: (view) => {
+      let timer: ReturnType<typeof setTimeout> | null = null
+      return {
+        update: () => {
+          if (!removed || timer !== null) return
+          removed = false
+          timer = setTimeout(() => {
+            timer = null
+            if (!view.isDestroyed) view.dispatch(view.state.tr.setMeta('addToHistory', false))
+          }, 0)
+        },
+        destroy: () => {
+          if (timer !== null) clearTimeout(timer)
+        },
+      }
+    },
+    appendTransaction: (transactions, oldState, state) => {
+      if (!transactions.some((tr) => tr.docChanged)) return null
+      let tr: Transaction | null = null
+      changedTextblocks(oldState.doc, state.doc, (block, pos) => {
+        block.forEach((child, offset) => {
+          const mark = child.marks.find((m) => m.type === link)
+          if (mark === undefined || allowedHref(mark.attrs.href)) return
+          tr ??= state.tr
+          tr.removeMark(pos + 1 + offset, pos + 1 + offset + child.nodeSize, mark)
+          removed = true
+        })
+      })
+      return tr === null ? null : (tr as Transaction).setMeta('addToHistory', false)
+    },
+  })
+}
 
 export function documentExtensions(): AnyExtension[] {
   return [
@@ -59,7 +127,7 @@ export function documentExtensions(): AnyExtension[] {
       // One rule for every way a link gets in: typed, pasted HTML, imported, the link dialog.
       // A peer writing to the Y.Doc can leave href out (null) or make it a number: a throw here,
       // while rendering, broke the Yjs binding and nobody's typing was sent any more.
-      isAllowedUri: (url: unknown) => typeof url === 'string' && safeHref(url) !== null,
+      isAllowedUri: allowedHref,
     }),
     Highlight,
     TaskList,

@@ -9,9 +9,9 @@ import type { Page } from 'playwright-core'
 import * as Y from 'yjs'
 import { DOC_FIELD } from '../../shared/editorSchema.ts'
 import { connectSynced, fragmentText } from '../support/clients.ts'
-import { HOSTILE } from '../support/hostileContent.ts'
+import { HOSTILE, el, text } from '../support/hostileContent.ts'
 import { ALICE, BOB, announceSkip, useBrowserSuite } from './harness.ts'
-import { newDocOpen } from './editingPages.ts'
+import { newDocOpen, selectText } from './editingPages.ts'
 import { caretAtEndOf, docText, openDoc, poll, write } from './pages.ts'
 
 const skip = announceSkip('hostilePeer.test.ts')
@@ -71,4 +71,35 @@ describe.skipIf(skip)('a hostile peer in a document open in Chromium', () => {
       }
     }, 60_000)
   }
+
+  test('links a peer stores with a javascript:, data:, file: or relative target lose the link for everyone, keeping their text; the link card never offers them', async () => {
+    const alice = await suite.person(ALICE)
+    const problems = watch(alice.page)
+    const docId = await newDocOpen(alice.page, suite.app.url)
+    await write(alice.page, 'honest words')
+    const peer = await connectSynced(suite.app.server.wsUrl, docId)
+    try {
+      const targets = { JSLINK: 'javascript:alert(1)', DATALINK: 'data:text/html,<b>x</b>', FILELINK: 'file:///etc/passwd', RELLINK: '/api/docs', GOODLINK: 'https://example.com/' }
+      peer.doc.getXmlFragment(DOC_FIELD).push([el('paragraph', {}, Object.entries(targets).map(([word, href]) => text(`${word} `, { link: { href } })))])
+      const room = suite.app.server.server.context.registry.get(docId)!
+      const linkTargets = () =>
+        room.fragment
+          .toArray()
+          .flatMap((block) => (block instanceof Y.XmlElement ? block.toArray() : []))
+          .flatMap((inline) => (inline instanceof Y.XmlText ? (inline.toDelta() as { attributes?: { link?: { href?: string } } }[]) : []))
+          .flatMap((op) => (op.attributes?.link ? [op.attributes.link.href] : []))
+      await poll(linkTargets).toEqual(['https://example.com/'])
+      expect(fragmentText(room.fragment)).toContain('JSLINK DATALINK FILELINK RELLINK GOODLINK')
+      for (const word of ['JSLINK', 'DATALINK', 'FILELINK', 'RELLINK']) {
+        await selectText(alice.page, word, { caretOnly: 'end' })
+        await alice.page.waitForTimeout(200)
+        expect(await alice.page.getByTestId('link-open').count(), word).toBe(0)
+      }
+      await selectText(alice.page, 'GOODLINK', { caretOnly: 'end' })
+      await poll(() => alice.page.getByTestId('link-open').getAttribute('href')).toBe('https://example.com/')
+      expect(problems).toEqual([])
+    } finally {
+      peer.destroy()
+    }
+  }, 60_000)
 })
