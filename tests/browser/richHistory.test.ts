@@ -115,4 +115,29 @@ describe.skipIf(skip)('version history with tables, tasks and links', () => {
     ])
     await poll(() => alice.page.getByTestId('version-summary').textContent()).toMatch(/^Since this version: 1 block changed\./)
   })
+  test('at phone width, a change in the far column of a wide table is brought into view inside the table\'s box', async () => {
+    const alice = await suite.person(ALICE, { viewport: { width: 390, height: 760 }, isMobile: true, hasTouch: true })
+    const docId = await newDocOpen(alice.page, suite.app.url)
+    const columns = Array.from({ length: 10 }, (_, i) => `Column${i}`)
+    await paste(alice.page, { 'text/plain': `| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|\n| ${columns.map((c) => `${c}value`).join(' | ')} |\n\nEnd.` })
+    await expectSaved(alice.page)
+    expect((await call(suite.app.url, `/api/docs/${docId}/versions`, { method: 'POST', body: { name: 'Wide' } })).status).toBe(201)
+    await selectText(alice.page, 'Column9value', { caretOnly: 'end' })
+    await alice.page.keyboard.insertText(' more')
+    await expectSaved(alice.page)
+
+    await alice.page.getByTestId('history-button').click()
+    const dialog = historyDialog(alice.page)
+    await dialog.getByTestId('version-list').getByText('Wide').click()
+    const inView = () =>
+      alice.page.evaluate(() => {
+        const current = document.querySelector('.diff-current')
+        const box = current?.closest('.tableWrapper')
+        if (!current || !box) return null
+        const a = current.getBoundingClientRect()
+        const b = box.getBoundingClientRect()
+        return { text: current.textContent, visible: a.left >= b.left - 1 && a.right <= b.right + 1 && a.right <= window.innerWidth }
+      })
+    await poll(inView).toEqual({ text: expect.stringContaining('Column9value more'), visible: true })
+  })
 })

@@ -13,6 +13,25 @@ function targets(root: HTMLElement | null): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>('.diff-block')].filter((el) => !el.parentElement?.closest('.diff-block'))
 }
 
+/**
+ * A change in a wide table's far column: its table's box scrolls sideways
+ * to it. scrollIntoView, smooth, scrolled the panel down to the row but left
+ * the table's box where it was, so at phone width the change stayed out of
+ * sight to the right.
+ */
+function revealInTable(target: HTMLElement): void {
+  const box = target.closest<HTMLElement>('.tableWrapper')
+  if (!box) return
+  const at = target.getBoundingClientRect()
+  const frame = box.getBoundingClientRect()
+  if (at.left >= frame.left && at.right <= frame.right) return
+  // Centered when it fits, its start at the left edge when it doesn't.
+  box.scrollLeft += at.left - frame.left - Math.max(0, (frame.width - at.width) / 2)
+}
+
+/** How many frames the first change waits for its pane to be shown. */
+const MAX_LAYOUT_FRAMES = 30
+
 export function ChangeNavigator({ root, count, selectionKey }: { root: RefObject<HTMLElement | null>; count: number; selectionKey: string }) {
   const [at, setAt] = useState(-1)
   const shownFor = useRef<string | null>(null)
@@ -26,6 +45,7 @@ export function ChangeNavigator({ root, count, selectionKey }: { root: RefObject
       const target = all[next]!
       target.classList.add('diff-current')
       const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches
+      revealInTable(target)
       target.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'auto' })
       setAt(next)
     },
@@ -37,8 +57,17 @@ export function ChangeNavigator({ root, count, selectionKey }: { root: RefObject
     if (shownFor.current === selectionKey || count === 0) return
     shownFor.current = selectionKey
     setAt(-1)
-    requestAnimationFrame(() => show(0))
-  }, [selectionKey, count, show])
+    // At phone width the version's pane takes the screen a moment after the
+    // version is chosen: scrolled to while still hidden, nothing moves.
+    const showWhenLaidOut = (tries: number) => {
+      requestAnimationFrame(() => {
+        const el = root.current
+        if (el && el.getClientRects().length === 0 && tries > 0) showWhenLaidOut(tries - 1)
+        else show(0)
+      })
+    }
+    showWhenLaidOut(MAX_LAYOUT_FRAMES)
+  }, [selectionKey, count, show, root])
 
   if (count === 0) return null
   const total = targets(root.current).length || count
