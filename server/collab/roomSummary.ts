@@ -128,7 +128,16 @@ export class RoomSummary {
     // A person's first keystrokes can reach the server before their
     // awareness state (with their name) does; by now it has usually arrived.
     if (this.editor === null && this.lastOrigin !== null) this.editor = editorName(this.lastOrigin, this.opts.awareness)
-    const summary = summarize(doc, fragment, this.editor)
+    let summary: DocSummaryInput
+    try {
+      summary = summarize(doc, fragment, this.editor)
+    } catch (err) {
+      // This runs from a timer: a document it cannot read (a peer's malformed
+      // content) must not end the process as an unhandled rejection. The list
+      // and search keep the last summary; the message names no document text.
+      log.error(`could not summarize ${docId}`, (err as Error).message)
+      return
+    }
     const last = this.stored
     if (last && last.title === summary.title && last.text === summary.text && (summary.editedBy ?? last.editedBy) === last.editedBy) return
     this.stored = { ...summary, editedBy: summary.editedBy ?? last?.editedBy ?? null }
