@@ -23,6 +23,7 @@
  */
 import { diffArrays } from 'diff'
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap'
+import type { JSONContent } from '@tiptap/core'
 import type { Node as PMNode, Schema } from '@tiptap/pm/model'
 import * as Y from 'yjs'
 import type { VersionContent } from './capture.ts'
@@ -126,7 +127,8 @@ function idKey(id: Y.ID | null): string | null {
  * Makes `fragment`'s content equal the version's, changing only what
  * differs, in one transaction under `origin`.
  */
-export function restoreContent(doc: Y.Doc, fragment: Y.XmlFragment, schema: Schema, version: VersionContent, origin: object): RestoreStats {
+export function restoreContent(doc: Y.Doc, fragment: Y.XmlFragment, schema: Schema, stored: VersionContent, origin: object): RestoreStats {
+  const version = knownContent(schema, stored)
   const target = schema.nodeFromJSON(version.doc)
   const restorer = new Restorer(doc, fragment)
   doc.transact(() => {
@@ -155,4 +157,24 @@ export function restoreContent(doc: Y.Doc, fragment: Y.XmlFragment, schema: Sche
     restorer.gap(current.slice(c), wanted.slice(w))
   }, origin)
   return restorer.stats
+}
+
+/**
+ * The version as the schema can read it. A version is captured from Yjs as
+ * it stood, so a hostile peer's node or mark the schema does not know (a
+ * `script` element, a `blink` mark) is in it, and nodeFromJSON throws on
+ * it. Every editor leaves such content out when it shows the document, so
+ * the restore does too (with the left-out top-level blocks' ids).
+ */
+function knownContent(schema: Schema, version: VersionContent): VersionContent {
+  const known = (node: JSONContent): boolean => typeof node.type === 'string' && schema.nodes[node.type] !== undefined
+  const clean = (node: JSONContent): JSONContent => {
+    const out: JSONContent = { ...node }
+    if (node.marks) out.marks = node.marks.filter((mark) => typeof mark.type === 'string' && schema.marks[mark.type] !== undefined)
+    if (node.content) out.content = node.content.filter(known).map(clean)
+    return out
+  }
+  const top = version.doc.content ?? []
+  const blockIds = top.flatMap((node, i) => (known(node) ? [version.blockIds[i] ?? null] : []))
+  return { doc: clean(version.doc), blockIds }
 }
