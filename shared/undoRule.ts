@@ -49,7 +49,7 @@ type Scope = ConstructorParameters<typeof Y.UndoManager>[0]
 type Options = Omit<NonNullable<ConstructorParameters<typeof Y.UndoManager>[1]>, 'deleteFilter'>
 
 /** The element's children that are still visible (not deleted). */
-function visibleChildren(el: Y.XmlElement): Y.Item[] {
+function visibleChildren(el: Y.XmlElement | Y.XmlFragment): Y.Item[] {
   const out: Y.Item[] = []
   for (let item = el._start; item !== null; item = item.right) if (!item.deleted && item.countable) out.push(item)
   return out
@@ -153,6 +153,10 @@ function cellStays(cell: Y.XmlElement, taking: StackItem | null, memo: Map<Y.Xml
 function requiredByParent(item: Y.Item, taking: StackItem | null, memo: Map<Y.XmlElement, boolean>): boolean {
   if (!isElementItem(item) || (item.content.type as Y.XmlElement).nodeName !== 'paragraph') return false
   const parent = item.parent
+  // The document itself must hold a block too. Emptied, every editor would
+  // write an empty paragraph of its own, and a redo would put the words back
+  // after it: the title on the second line.
+  if (!(parent instanceof Y.XmlElement) && parent instanceof Y.XmlFragment) return visibleChildren(parent).every((child) => child === item)
   if (!(parent instanceof Y.XmlElement) || !NOT_EMPTY.has(parent.nodeName)) return false
   const siblings = visibleChildren(parent).filter((child) => child !== item)
   const parentGoes = created(parent._item, taking) && !cellStays(parent, taking, memo)
