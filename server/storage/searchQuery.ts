@@ -117,21 +117,31 @@ export const SNIPPET_HEAD = 10_000
 
 /**
  * A snippet from a window of the body that starts `SNIPPET_BEFORE` characters
- * before the match (or at the start): cut at word edges, with an ellipsis
- * where text was left out.
+ * before the match (or at the start), the match `matchAt` characters in: cut
+ * at word edges, with an ellipsis where text was left out.
  */
-export function tidySnippet(window: string, fromStart: boolean, toEnd: boolean): string {
-  let s = window.replace(/\s+/g, ' ')
-  if (!fromStart) s = s.replace(/^\S*\s/, '')
-  if (!toEnd) s = s.replace(/\s\S*$/, '')
-  s = s.trim()
+export function tidySnippet(window: string, fromStart: boolean, toEnd: boolean, matchAt: number): string {
+  // Whitespace runs become one space before anything: each is one character
+  // either way, so the match's offset stays true while cutting.
+  let s = window.replace(/\s/g, ' ')
+  // A cut word at either edge goes, unless the match is in it (a word inside
+  // a long address): then the snippet keeps it, cut, rather than lose the hit.
+  if (!toEnd) {
+    const lastSpace = s.lastIndexOf(' ')
+    if (lastSpace > matchAt) s = s.slice(0, lastSpace)
+  }
+  if (!fromStart) {
+    const firstSpace = s.indexOf(' ')
+    if (firstSpace >= 0 && firstSpace < matchAt) s = s.slice(firstSpace + 1)
+  }
+  s = s.replace(/ +/g, ' ').trim()
   return `${fromStart ? '' : '…'}${s}${toEnd ? '' : '…'}`
 }
 
 /** The snippet of a window that SQL cut from 1-based position max(1, pos - SNIPPET_BEFORE) of a body `len` long. */
 export function windowSnippet(win: string, pos: number, len: number): string {
   const start = Math.max(1, pos - SNIPPET_BEFORE)
-  return tidySnippet(win, start === 1, start - 1 + SNIPPET_WINDOW >= len)
+  return tidySnippet(win, start === 1, start - 1 + SNIPPET_WINDOW >= len, pos - start)
 }
 
 /**
@@ -163,7 +173,7 @@ export function foldedSnippet(text: string, needle: string, len = text.length): 
   }
   if (found < 0) return null
   const start = Math.max(0, from[found]! - SNIPPET_BEFORE)
-  return tidySnippet(source.slice(start, start + SNIPPET_WINDOW), start === 0, start + SNIPPET_WINDOW >= end)
+  return tidySnippet(source.slice(start, start + SNIPPET_WINDOW), start === 0, start + SNIPPET_WINDOW >= end, from[found]! - start)
 }
 
 /** A SQL store's snippet: the window around the word as typed when `pos` > 0, else from the folded word in the body's head. */

@@ -111,6 +111,15 @@ export function searchContract(factory: StoreFactory): void {
       expect((await store.search('首都', { limit: 5 }))[0]!.snippet).toContain('日本の首都です')
     })
 
+    it('keeps the word found in the snippet when it sits inside a long address', async () => {
+      const filler = 'lorem ipsum dolor sit amet '.repeat(10)
+      const address = `https://wiki.example.org/${'section/'.repeat(8)}kangaroo-facts`
+      await doc('url', 1, 'Links', `${filler}see ${address} for details ${filler}`)
+      const [hit] = await store.search('kangaroo', { limit: 5 })
+      expect(hit!.snippet).toContain('kangaroo')
+      expect(hit!.snippet).toMatch(/^…/)
+    })
+
     it('reads every word of an address, a number or a script with vowel signs as a word', async () => {
       await doc('m', 1, 'Contacts', "ada@example.com, https://docs.example.org/path, 555-1234, node.js, don't, हिन्दी भाषा")
       for (const q of ['example', 'com', 'org', 'path', 'https', '1234', 'js', 'ada@example.com', 'हिन्दी', 'हिन', 'भाषा']) {
