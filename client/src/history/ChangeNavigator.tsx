@@ -47,6 +47,8 @@ export function ChangeNavigator({ root, count, selectionKey }: { root: RefObject
       const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches
       revealInTable(target)
       target.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'auto' })
+      // Again once the panel has scrolled: the vertical smooth scroll can leave the box where it was.
+      requestAnimationFrame(() => revealInTable(target))
       setAt(next)
     },
     [root],
