@@ -68,6 +68,18 @@ export function docWith(clientID: number, content: JSONContent[]): Y.Doc {
  * yXmlFragmentToProseMirrorRootNode: that one merges adjacent text nodes
  * created by the reading doc's own client, i.e. it edits the document.)
  */
+/** Two peers kept in step at once: each one's updates reach the other as they happen (origin 'sync'). */
+export function keepInStep(a: Y.Doc, b: Y.Doc): void {
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    from.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'sync') Y.applyUpdate(to, update, 'sync')
+    })
+  }
+}
+
 export function contentOf(doc: Y.Doc): JSONContent[] {
   const json = yXmlFragmentToProsemirrorJSON(fragmentOf(doc)) as JSONContent
   return json.content === undefined || json.content.length === 0 ? [] : canonical(json.content)

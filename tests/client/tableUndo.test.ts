@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { OccupiedUndoManager } from '../../shared/undoRule.ts'
-import { checkSchema, contentOf, docWith, fragmentOf, para } from '../ai-writer/helpers.ts'
+import { checkSchema, contentOf, docWith, fragmentOf, keepInStep, para } from '../ai-writer/helpers.ts'
 
 const ALICE = { kind: 'alice' }
 
@@ -39,14 +39,7 @@ const TABLE = {
 function twoPeople() {
   const alice = docWith(1, [para('Costs'), TABLE])
   const bob = docWith(2, [para('Costs'), TABLE])
-  for (const [from, to] of [
-    [alice, bob],
-    [bob, alice],
-  ] as const) {
-    from.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'sync') Y.applyUpdate(to, update, 'sync')
-    })
-  }
+  keepInStep(alice, bob)
   const undo = new OccupiedUndoManager(fragmentOf(alice), { trackedOrigins: new Set([ALICE]) })
   const table = (doc: Y.Doc) => fragmentOf(doc).get(1) as Y.XmlElement
   const cellText = (doc: Y.Doc, r: number, c: number) => (((table(doc).get(r) as Y.XmlElement).get(c) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText

@@ -9,7 +9,7 @@ import type { JSONContent } from '@tiptap/core'
 import { updateYFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import { OccupiedUndoManager } from '../../shared/undoRule.ts'
-import { checkSchema, contentOf, docWith, fragmentOf, para, schema } from '../ai-writer/helpers.ts'
+import { checkSchema, contentOf, docWith, fragmentOf, keepInStep, para, schema } from '../ai-writer/helpers.ts'
 
 const ALICE = { kind: 'alice' }
 
@@ -31,14 +31,7 @@ const GRID = [
 function twoPeople(header: boolean) {
   const alice = docWith(1, [para('Staff'), table(GRID, header)])
   const bob = docWith(2, [para('Staff'), table(GRID, header)])
-  for (const [from, to] of [
-    [alice, bob],
-    [bob, alice],
-  ] as const) {
-    from.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'sync') Y.applyUpdate(to, update, 'sync')
-    })
-  }
+  keepInStep(alice, bob)
   const undo = new OccupiedUndoManager(fragmentOf(alice), { trackedOrigins: new Set([ALICE]) })
   return { alice, bob, undo }
 }
