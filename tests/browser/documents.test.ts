@@ -14,6 +14,18 @@ const skip = announceSkip('documents.test.ts')
 
 describe.skipIf(skip)('documents: search, import, unknown links', () => {
   const suite = useBrowserSuite({ ai: false })
+
+  /** The home page open, its drop target, and a drag holding these files. */
+  async function filesToDrop(page: Page, files: Array<{ text: string; name: string; type: string }>) {
+    await page.goto(suite.app.url)
+    await page.getByTestId('doc-list').waitFor()
+    const dataTransfer = await page.evaluateHandle((list) => {
+      const dt = new DataTransfer()
+      for (const f of list) dt.items.add(new File([f.text], f.name, { type: f.type }))
+      return dt
+    }, files)
+    return { target: page.getByTestId('home-drop'), dataTransfer }
+  }
   const api = (path: string, init?: RequestInit) => fetch(`${suite.app.url}${path}`, init)
   const listCount = async () => ((await (await api('/api/docs')).json()) as DocListResponse).docs.length
   const rowOf = (page: Page, id: string) => page.locator(`${tid('doc-item')}[data-doc-id="${id}"]`)
@@ -63,14 +75,7 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
 
   test('dropping an .html file on the list shows the drop target, then imports and opens it', async () => {
     const alice = await suite.person(ALICE)
-    await alice.page.goto(suite.app.url)
-    await alice.page.getByTestId('doc-list').waitFor()
-    const target = alice.page.getByTestId('home-drop')
-    const dataTransfer = await alice.page.evaluateHandle(() => {
-      const dt = new DataTransfer()
-      dt.items.add(new File(['<h1>Dropped page</h1><ul><li>one</li></ul>'], 'dropped.html', { type: 'text/html' }))
-      return dt
-    })
+    const { target, dataTransfer } = await filesToDrop(alice.page, [{ text: '<h1>Dropped page</h1><ul><li>one</li></ul>', name: 'dropped.html', type: 'text/html' }])
     await target.dispatchEvent('dragenter', { dataTransfer })
     await target.dispatchEvent('dragover', { dataTransfer })
     await poll(() => target.getAttribute('class')).toContain('home-column--drop')
@@ -82,16 +87,11 @@ describe.skipIf(skip)('documents: search, import, unknown links', () => {
 
   test('dropping several files imports each as a new document and lists them; one that cannot be imported is named', async () => {
     const alice = await suite.person(ALICE)
-    await alice.page.goto(suite.app.url)
-    await alice.page.getByTestId('doc-list').waitFor()
-    const target = alice.page.getByTestId('home-drop')
-    const dataTransfer = await alice.page.evaluateHandle(() => {
-      const dt = new DataTransfer()
-      dt.items.add(new File(['# Dropped alpha\n\none'], 'alpha.md', { type: 'text/markdown' }))
-      dt.items.add(new File(['<h1>Dropped beta</h1>'], 'beta.html', { type: 'text/html' }))
-      dt.items.add(new File(['plain'], 'notes.txt', { type: 'text/plain' }))
-      return dt
-    })
+    const { target, dataTransfer } = await filesToDrop(alice.page, [
+      { text: '# Dropped alpha\n\none', name: 'alpha.md', type: 'text/markdown' },
+      { text: '<h1>Dropped beta</h1>', name: 'beta.html', type: 'text/html' },
+      { text: 'plain', name: 'notes.txt', type: 'text/plain' },
+    ])
     await target.dispatchEvent('dragenter', { dataTransfer })
     await target.dispatchEvent('drop', { dataTransfer })
     await poll(() => textOf(alice.page, tid('import-notice'))).toBe('Imported 2 of 3 files as new documents.')
