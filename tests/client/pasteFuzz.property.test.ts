@@ -100,6 +100,16 @@ describe('pasting random Markdown-like text and hostile HTML through the editor'
     errors.push(event.error ?? event.message)
   }
   beforeAll(() => {
+    // Browsers keep `rules`, the legacy name of a style sheet's `cssRules`,
+    // and ProseMirror's HTML paste reads it when the HTML holds a <style>;
+    // happy-dom has only `cssRules` (a gap of this DOM, not of the editor).
+    if (!('rules' in CSSStyleSheet.prototype)) {
+      Object.defineProperty(CSSStyleSheet.prototype, 'rules', {
+        get(this: CSSStyleSheet) {
+          return this.cssRules
+        },
+      })
+    }
     const element = document.createElement('div')
     document.body.append(element)
     editor = new Editor({ element, extensions: [...documentExtensions(), PasteHandling], enablePasteRules: PASTE_RULES })
