@@ -13,8 +13,9 @@ import Highlight from '@tiptap/extension-highlight'
 import Link from '@tiptap/extension-link'
 import { TaskItem, TaskList } from '@tiptap/extension-list'
 import { TableKit } from '@tiptap/extension-table'
-import type { MarkType, Node as PmNode, Schema } from '@tiptap/pm/model'
+import type { MarkType, Schema } from '@tiptap/pm/model'
 import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
+import { forChangedNodes } from './changedNodes.ts'
 import { safeHref } from './markdown/href.ts'
 
 /** The Y.XmlFragment that holds the document (Tiptap's default field). */
@@ -47,19 +48,6 @@ const SafeLink = Link.extend({
 
 function allowedHref(href: unknown): boolean {
   return typeof href === 'string' && safeHref(href) !== null
-}
-
-/** Textblocks of `doc` that are not (by identity) in `before`: only those can hold new marks. */
-function changedTextblocks(before: PmNode, doc: PmNode, visit: (block: PmNode, pos: number) => void): void {
-  const walk = (old: PmNode | null, node: PmNode, offset: number): void => {
-    node.forEach((child, childOffset, index) => {
-      const oldChild = old !== null && index < old.childCount ? old.child(index) : null
-      if (oldChild === child || child.isLeaf) return
-      if (child.isTextblock) visit(child, offset + childOffset)
-      else walk(oldChild !== null && oldChild.type === child.type ? oldChild : null, child, offset + childOffset + 1)
-    })
-  }
-  walk(before, doc, 0)
 }
 
 /**
@@ -95,7 +83,8 @@ function unsafeLinkGuard(link: MarkType): Plugin {
     appendTransaction: (transactions, oldState, state) => {
       if (!transactions.some((tr) => tr.docChanged)) return null
       let tr: Transaction | null = null
-      changedTextblocks(oldState.doc, state.doc, (block, pos) => {
+      forChangedNodes(oldState.doc, state.doc, (block, pos) => {
+        if (!block.isTextblock) return true
         block.forEach((child, offset) => {
           const mark = child.marks.find((m) => m.type === link)
           if (mark === undefined || allowedHref(mark.attrs.href)) return
@@ -103,6 +92,7 @@ function unsafeLinkGuard(link: MarkType): Plugin {
           tr.removeMark(pos + 1 + offset, pos + 1 + offset + child.nodeSize, mark)
           removed = true
         })
+        return false
       })
       return tr === null ? null : (tr as Transaction).setMeta('addToHistory', false)
     },

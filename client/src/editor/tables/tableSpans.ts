@@ -16,6 +16,7 @@
  */
 import type { Node as PmNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
+import { forChangedNodes } from '../../../../shared/changedNodes.ts'
 
 /** HTML's own limit for colspan. */
 const MAX_COLSPAN = 1000
@@ -55,21 +56,6 @@ export function spanFixes(table: PmNode, tablePos: number): SpanFix[] {
   return fixes
 }
 
-/** Tables in `doc` that are not (by identity) in `before`: only those can have changed. */
-function changedTables(before: PmNode, doc: PmNode, visit: (table: PmNode, pos: number) => void): void {
-  const walk = (old: PmNode | null, node: PmNode, offset: number): void => {
-    node.forEach((child, childOffset, index) => {
-      const oldChild = old !== null && index < old.childCount ? old.child(index) : null
-      if (oldChild === child) return
-      const pos = offset + childOffset
-      if (child.type.spec.tableRole === 'table') visit(child, pos)
-      // Into tables too: a cell can hold a table.
-      if (!child.isTextblock && !child.isLeaf) walk(oldChild !== null && oldChild.type === child.type ? oldChild : null, child, pos + 1)
-    })
-  }
-  walk(before, doc, 0)
-}
-
 const key = new PluginKey('tableSpans')
 
 /** Registered by TableRepair, whose priority puts it before prosemirror-tables' plugin. */
@@ -79,12 +65,15 @@ export function tableSpansPlugin(): Plugin {
     appendTransaction: (transactions, oldState, state) => {
       if (!transactions.some((tr) => tr.docChanged)) return null
       let tr: Transaction | null = null
-      changedTables(oldState.doc, state.doc, (table, pos) => {
-        for (const fix of spanFixes(table, pos)) {
+      // Into tables too: a cell can hold a table.
+      forChangedNodes(oldState.doc, state.doc, (node, pos) => {
+        if (node.type.spec.tableRole !== 'table') return true
+        for (const fix of spanFixes(node, pos)) {
           tr ??= state.tr
           // Only attributes change: positions stay valid for the fixes after this one.
           tr.setNodeMarkup(fix.pos, undefined, fix.attrs)
         }
+        return true
       })
       return tr === null ? null : (tr as Transaction).setMeta('addToHistory', false)
     },
